@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Test fixture access: files under tests/data/<unit>/ and hex helpers.
+#pragma once
+
+#include "protocol/common/bytes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace sotto::test {
+
+// Absolute path of tests/data/<relative>.
+std::string dataPath(const std::string &relative);
+// Whole file; fails the current test (ADD_FAILURE) and returns empty when missing.
+std::string readFile(const std::string &relative);
+nlohmann::json readJson(const std::string &relative);
+// Hex to bytes; fails the test on malformed hex.
+Bytes hex(std::string_view h);
+
+} // namespace sotto::test
