@@ -12,8 +12,10 @@ namespace sotto::crypto {
 
 namespace {
 
-// OpenSSL 3.0's HKDF provider keeps `info` in a fixed buffer of this size
-// (HKDF_MAXBUF in providers/implementations/kdfs/hkdf.c) and refuses more.
+// OpenSSL 3.0.0 kept HKDF `info` in a fixed 1024-byte buffer (HKDF_MAXBUF in
+// providers/implementations/kdfs/hkdf.c); later 3.0.x releases allow 32 KiB.
+// We enforce the smallest limit so behaviour does not depend on the patch
+// release; HPKE and OHTTP infos are a few dozen bytes.
 constexpr size_t kOpenSslMaxInfoLength = 1024;
 
 // OSSL_PARAM_construct_octet_string wants a non-const pointer (it is never
