@@ -18,15 +18,29 @@ constexpr size_t kGcmMaxNonceLength = 128;
 // EVP_CipherUpdate takes int lengths; longer inputs are fed in pieces.
 constexpr size_t kMaxUpdateChunk = size_t { 1 } << 30;
 
+// Explicitly fetched once per process. Passing EVP_aes_128_gcm() and friends
+// to EVP_CipherInit_ex makes OpenSSL 3.0 fetch the provider implementation
+// again on every call, under the provider store lock. The fetched ciphers
+// are immutable and safe to share between threads; they are released at exit,
+// before OpenSSL's own atexit cleanup (they were created after it registered).
 const EVP_CIPHER *evpCipher(AeadAlg alg)
 {
+    const auto fetch = [](const char *name) {
+        detail::EvpCipherPtr cipher(EVP_CIPHER_fetch(nullptr, name, nullptr));
+        if (!cipher)
+            detail::fatalOpenSslError("EVP_CIPHER_fetch");
+        return cipher;
+    };
+    static const detail::EvpCipherPtr aes128Gcm = fetch("AES-128-GCM");
+    static const detail::EvpCipherPtr aes256Gcm = fetch("AES-256-GCM");
+    static const detail::EvpCipherPtr chacha20Poly1305 = fetch("ChaCha20-Poly1305");
     switch (alg) {
     case AeadAlg::Aes128Gcm:
-        return EVP_aes_128_gcm();
+        return aes128Gcm.get();
     case AeadAlg::Aes256Gcm:
-        return EVP_aes_256_gcm();
+        return aes256Gcm.get();
     case AeadAlg::ChaCha20Poly1305:
-        return EVP_chacha20_poly1305();
+        return chacha20Poly1305.get();
     }
     return nullptr;
 }

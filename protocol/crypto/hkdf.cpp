@@ -27,14 +27,27 @@ void *paramData(ByteView b)
     return b.empty() ? &empty : const_cast<uint8_t *>(b.data());
 }
 
+// Fetched once per process: an explicit fetch looks the algorithm up in the
+// provider store under a lock, which would otherwise cost more than the HMACs
+// of a short HKDF. The fetched method is immutable and safe to share between
+// threads; it is released at exit, before OpenSSL's own atexit cleanup (it was
+// created after OpenSSL registered that handler).
+EVP_KDF *hkdfMethod()
+{
+    static const detail::EvpKdfPtr kdf = [] {
+        detail::EvpKdfPtr fetched(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr));
+        if (!fetched)
+            detail::fatalOpenSslError("EVP_KDF_fetch(HKDF)");
+        return fetched;
+    }();
+    return kdf.get();
+}
+
 // One EVP_KDF "HKDF" run in the given mode. `key` is IKM (extract) or PRK
 // (expand); `saltOrInfo` is the salt (extract) or info (expand).
 bool runHkdf(HashAlg hash, int mode, ByteView key, ByteView saltOrInfo, std::span<uint8_t> out)
 {
-    detail::EvpKdfPtr kdf(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr));
-    if (!kdf)
-        detail::fatalOpenSslError("EVP_KDF_fetch(HKDF)");
-    detail::EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
+    detail::EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(hkdfMethod()));
     if (!ctx)
         detail::fatalOpenSslError("EVP_KDF_CTX_new");
 
