@@ -54,8 +54,22 @@ enum class HpkeError {
 
 std::string_view errorName(HpkeError e);
 
-template <class T>
-using HpkeResult = Result<T, HpkeError>;
+template <class T> using HpkeResult = Result<T, HpkeError>;
+
+// This implementation's bound on the variable-length application inputs psk,
+// psk_id, info, exporter_context and ikm (RFC 9180 Section 7.2.1). The RFC's
+// bounds for HKDF-SHA256 are about 2^61 bytes; 64 KiB is far above what any
+// protocol passes (ECH's info carries a whole ECHConfig, a few hundred bytes)
+// and keeps hostile input from making us hash unbounded data. Longer inputs
+// fail with InputTooLong.
+inline constexpr size_t kMaxInputLength = 64 * 1024;
+// exporter_context is HKDF-Expand info, which protocol/crypto bounds at 1024
+// bytes (OpenSSL 3.0's HKDF limit); LabeledExpand's prefix takes 22 of them
+// (2-byte L, "HPKE-v1", the 10-byte suite_id, "sec").
+inline constexpr size_t kMaxExporterContextLength = 1024 - 22;
+// "The PSK MUST have at least 32 bytes of entropy" (Section 5.1.2, 9.5): a
+// shorter PSK cannot meet that, so it is refused with InvalidParameters.
+inline constexpr size_t kMinPskLength = 32;
 
 struct Suite {
     KemId kem = KemId::DhkemX25519Sha256;
@@ -68,11 +82,11 @@ struct Suite {
 };
 
 // Sizes from RFC 9180 Section 7 (Table 2, 3, 5). Nk/Nn are 0 for export-only.
-size_t encLength(KemId kem);        // Nenc
-size_t publicKeyLength(KemId kem);  // Npk
-size_t privateKeyLength(KemId kem); // Nsk
-size_t kdfHashLength(KdfId kdf);    // Nh
-size_t aeadKeyLength(AeadId aead);  // Nk
+size_t encLength(KemId kem);         // Nenc
+size_t publicKeyLength(KemId kem);   // Npk
+size_t privateKeyLength(KemId kem);  // Nsk
+size_t kdfHashLength(KdfId kdf);     // Nh
+size_t aeadKeyLength(AeadId aead);   // Nk
 size_t aeadNonceLength(AeadId aead); // Nn
 crypto::DhGroup dhGroup(KemId kem);
 
@@ -119,11 +133,13 @@ public:
     const SecretBytes &keyForTesting() const { return m_key; }
     const SecretBytes &baseNonceForTesting() const { return m_baseNonce; }
     const SecretBytes &exporterSecretForTesting() const { return m_exporterSecret; }
+    // For tests of the sequence-number limit (Section 5.2) only.
+    void setSequenceForTesting(uint64_t seq) { m_seq = seq; }
 
 private:
     friend class KeySchedule;
-    Context(Suite suite, Role role, SecretBytes key, SecretBytes baseNonce,
-            SecretBytes exporterSecret);
+    Context(
+        Suite suite, Role role, SecretBytes key, SecretBytes baseNonce, SecretBytes exporterSecret);
     HpkeResult<Bytes> nextNonce();
 
     Suite m_suite;
@@ -159,11 +175,11 @@ struct SenderSetup {
 };
 
 // SetupBaseS / SetupPSKS / SetupAuthS / SetupAuthPSKS (Section 5.1.1-5.1.4).
-HpkeResult<SenderSetup> setupSender(const Suite &suite, ByteView recipientPublicKey,
-                                    const SenderOptions &options = {});
+HpkeResult<SenderSetup> setupSender(
+    const Suite &suite, ByteView recipientPublicKey, const SenderOptions &options = {});
 // SetupBaseR / SetupPSKR / SetupAuthR / SetupAuthPSKR.
 HpkeResult<Context> setupRecipient(const Suite &suite, ByteView enc, const KeyPair &recipient,
-                                   const RecipientOptions &options = {});
+    const RecipientOptions &options = {});
 
 // Single-shot APIs, Section 6.
 struct Sealed {
@@ -171,19 +187,16 @@ struct Sealed {
     Bytes ciphertext;
 };
 HpkeResult<Sealed> seal(const Suite &suite, ByteView recipientPublicKey, ByteView aad,
-                        ByteView plaintext, const SenderOptions &options = {});
+    ByteView plaintext, const SenderOptions &options = {});
 HpkeResult<SecretBytes> open(const Suite &suite, ByteView enc, const KeyPair &recipient,
-                             ByteView aad, ByteView ciphertext,
-                             const RecipientOptions &options = {});
+    ByteView aad, ByteView ciphertext, const RecipientOptions &options = {});
 struct SentExport {
     Bytes enc;
     SecretBytes exported;
 };
 HpkeResult<SentExport> sendExport(const Suite &suite, ByteView recipientPublicKey,
-                                  ByteView exporterContext, size_t length,
-                                  const SenderOptions &options = {});
+    ByteView exporterContext, size_t length, const SenderOptions &options = {});
 HpkeResult<SecretBytes> receiveExport(const Suite &suite, ByteView enc, const KeyPair &recipient,
-                                      ByteView exporterContext, size_t length,
-                                      const RecipientOptions &options = {});
+    ByteView exporterContext, size_t length, const RecipientOptions &options = {});
 
 } // namespace sotto::hpke
