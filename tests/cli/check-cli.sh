@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs the built sotto CLI and checks exit statuses and output.
+# Usage: check-cli.sh SOTTO_BINARY RFC9458_APPENDIX_A_JSON
+set -uo pipefail
+sotto=$1
+vectors=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+expect() { # expect <description> <wanted status> <command...>
+    local what=$1 want=$2
+    shift 2
+    "$@" >"$work/out" 2>"$work/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL: $what: exit $got, wanted $want"; cat "$work/out" "$work/err"; failures=$((failures + 1))
+    else
+        echo "ok: $what"
+    fi
+}
+contains() { # contains <description> <file> <text>
+    if grep -qF -- "$3" "$2"; then echo "ok: $1"; else echo "FAIL: $1: no '$3' in"; cat "$2"; failures=$((failures + 1)); fi
+}
+
+expect "no arguments is a usage error" 2 "$sotto"
+expect "unknown command is a usage error" 2 "$sotto" frobnicate
+contains "usage names the commands" "$work/err" "demo"
+expect "version" 0 "$sotto" version
+contains "version prints a number" "$work/out" "sotto 0."
+
+# RFC 9458 Appendix A key configuration, as an application/ohttp-keys body.
+hex=$(sed -n 's/.*"key_config_ohttp_keys_encoding_derived": *"\([0-9a-f]*\)".*/\1/p' "$vectors")
+[ -n "$hex" ] || { echo "FAIL: cannot read the key config from $vectors"; exit 1; }
+printf '%s' "$hex" | xxd -r -p >"$work/keys.bin" 2>/dev/null ||
+    printf '%s' "$hex" | sed 's/../\\x&/g' | xargs -0 printf '%b' >"$work/keys.bin"
+expect "decode the RFC 9458 key list" 0 "$sotto" ohttp keys decode "$work/keys.bin"
+contains "one config" "$work/out" "1 key configuration(s)"
+contains "key id 1, X25519" "$work/out" "key id 1: KEM 0x0020 DHKEM(X25519, HKDF-SHA256)"
+contains "both AEADs listed" "$work/out" "AEAD 0x0003 ChaCha20-Poly1305"
+expect "decode from standard input" 0 sh -c "\"$sotto\" ohttp keys decode < \"$work/keys.bin\""
+
+head -c 20 "$work/keys.bin" >"$work/truncated.bin"
+expect "a truncated key list is refused" 1 "$sotto" ohttp keys decode "$work/truncated.bin"
+contains "and the error says why" "$work/err" "not a valid application/ohttp-keys body"
+expect "a missing file is an error" 1 "$sotto" ohttp keys decode "$work/does-not-exist"
+: >"$work/empty.bin"
+expect "an empty key list is refused" 1 "$sotto" ohttp keys decode "$work/empty.bin"
+
+expect "the demo's round trip succeeds" 0 "$sotto" demo
+contains "the relay cannot read the chat" "$work/out" "the chat text is not visible"
+contains "a tampered answer is refused" "$work/out" "flipped one bit: DecryptionFailed"
+expect "demo takes no arguments" 2 "$sotto" demo --bogus
+
+[ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
