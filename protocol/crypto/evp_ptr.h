@@ -29,6 +29,8 @@ using EvpMdCtxPtr = OsslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 using EvpMdPtr = OsslPtr<EVP_MD, EVP_MD_free>;
 using EvpKdfPtr = OsslPtr<EVP_KDF, EVP_KDF_free>;
 using EvpKdfCtxPtr = OsslPtr<EVP_KDF_CTX, EVP_KDF_CTX_free>;
+using EvpMacPtr = OsslPtr<EVP_MAC, EVP_MAC_free>;
+using EvpMacCtxPtr = OsslPtr<EVP_MAC_CTX, EVP_MAC_CTX_free>;
 // Private scalars live in BIGNUMs: BN_clear_free wipes them on release.
 using BignumPtr = OsslPtr<BIGNUM, BN_clear_free>;
 using BnCtxPtr = OsslPtr<BN_CTX, BN_CTX_free>;

@@ -6,65 +6,72 @@
 
 #include <openssl/core_names.h>
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 namespace sotto::crypto {
 
 namespace {
 
-// OpenSSL 3.0.0 kept HKDF `info` in a fixed 1024-byte buffer (HKDF_MAXBUF in
-// providers/implementations/kdfs/hkdf.c); later 3.0.x releases allow 32 KiB.
-// We enforce the smallest limit so behaviour does not depend on the patch
-// release; HPKE and OHTTP infos are a few dozen bytes.
-constexpr size_t kOpenSslMaxInfoLength = 1024;
+// The bound on HKDF-Expand's info: OpenSSL 3.0.0's own HKDF kept `info` in a
+// fixed 1024-byte buffer (HKDF_MAXBUF). HKDF here runs on HMAC and has no such
+// buffer, but keeps the bound so callers (HPKE's exporter context limit) do
+// not depend on which HKDF runs underneath; HPKE and OHTTP infos are a few
+// dozen bytes.
+constexpr size_t kMaxInfoLength = 1024;
 
-// OSSL_PARAM_construct_octet_string wants a non-const pointer (it is never
-// written through for inputs) and a non-null one even for an empty string:
-// the provider treats a null data pointer as "parameter missing".
-void *paramData(ByteView b)
+const void *keyData(ByteView b)
 {
-    static uint8_t empty = 0;
-    return b.empty() ? &empty : const_cast<uint8_t *>(b.data());
+    // EVP_MAC_init treats a null key as "keep the previous key"; an empty
+    // key must still be a key.
+    static const uint8_t empty = 0;
+    return b.empty() ? &empty : b.data();
 }
 
-// Fetched once per process: an explicit fetch looks the algorithm up in the
-// provider store under a lock, which would otherwise cost more than the HMACs
-// of a short HKDF. The fetched method is immutable and safe to share between
-// threads; it is released at exit, before OpenSSL's own atexit cleanup (it was
-// created after OpenSSL registered that handler).
-EVP_KDF *hkdfMethod()
+// One HMAC context per hash with its digest already set, made once. Every
+// HMAC below duplicates it (EVP_MAC_CTX_dup, supported for HMAC in 3.0,
+// unlike EVP_KDF_CTX_dup for HKDF), so the digest is not fetched by name on
+// each of the dozen HKDF steps an HPKE setup takes.
+const EVP_MAC_CTX *hmacTemplate(HashAlg hash)
 {
-    static const detail::EvpKdfPtr kdf = [] {
-        detail::EvpKdfPtr fetched(EVP_KDF_fetch(nullptr, OSSL_KDF_NAME_HKDF, nullptr));
-        if (!fetched)
-            detail::fatalOpenSslError("EVP_KDF_fetch(HKDF)");
-        return fetched;
+    static const std::array<detail::EvpMacCtxPtr, 3> templates = [] {
+        detail::EvpMacPtr mac(EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr));
+        if (!mac)
+            detail::fatalOpenSslError("EVP_MAC_fetch(HMAC)");
+        std::array<detail::EvpMacCtxPtr, 3> made;
+        const HashAlg hashes[] = { HashAlg::Sha256, HashAlg::Sha384, HashAlg::Sha512 };
+        for (size_t i = 0; i < made.size(); ++i) {
+            made[i].reset(EVP_MAC_CTX_new(mac.get()));
+            OSSL_PARAM params[] = {
+                OSSL_PARAM_construct_utf8_string(
+                    OSSL_MAC_PARAM_DIGEST, const_cast<char *>(detail::digestName(hashes[i])), 0),
+                OSSL_PARAM_construct_end(),
+            };
+            if (!made[i] || EVP_MAC_CTX_set_params(made[i].get(), params) != 1)
+                detail::fatalOpenSslError("HMAC context");
+        }
+        return made;
     }();
-    return kdf.get();
+    return templates[static_cast<size_t>(hash)].get();
 }
 
-// One EVP_KDF "HKDF" run in the given mode. `key` is IKM (extract) or PRK
-// (expand); `saltOrInfo` is the salt (extract) or info (expand).
-bool runHkdf(HashAlg hash, int mode, ByteView key, ByteView saltOrInfo, std::span<uint8_t> out)
+// HMAC-Hash(key, parts...) into out (exactly HashLen bytes).
+void hmac(HashAlg hash, ByteView key, std::initializer_list<ByteView> parts, std::span<uint8_t> out)
 {
-    detail::EvpKdfCtxPtr ctx(EVP_KDF_CTX_new(hkdfMethod()));
-    if (!ctx)
-        detail::fatalOpenSslError("EVP_KDF_CTX_new");
-
-    const bool extract = mode == EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
-        OSSL_PARAM_construct_utf8_string(
-            OSSL_KDF_PARAM_DIGEST, const_cast<char *>(detail::digestName(hash)), 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, paramData(key), key.size()),
-        OSSL_PARAM_construct_octet_string(extract ? OSSL_KDF_PARAM_SALT : OSSL_KDF_PARAM_INFO,
-            paramData(saltOrInfo), saltOrInfo.size()),
-        OSSL_PARAM_construct_end(),
-    };
-    const bool ok = EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) == 1;
-    if (!ok)
-        detail::clearOpenSslErrors();
-    return ok;
+    detail::EvpMacCtxPtr ctx(EVP_MAC_CTX_dup(hmacTemplate(hash)));
+    if (!ctx
+        || EVP_MAC_init(
+               ctx.get(), static_cast<const unsigned char *>(keyData(key)), key.size(), nullptr)
+            != 1)
+        detail::fatalOpenSslError("EVP_MAC_init(HMAC)");
+    for (ByteView part : parts) {
+        if (!part.empty() && EVP_MAC_update(ctx.get(), part.data(), part.size()) != 1)
+            detail::fatalOpenSslError("EVP_MAC_update(HMAC)");
+    }
+    size_t written = 0;
+    if (EVP_MAC_final(ctx.get(), out.data(), &written, out.size()) != 1 || written != out.size())
+        detail::fatalOpenSslError("EVP_MAC_final(HMAC)");
 }
 
 } // namespace
@@ -78,9 +85,9 @@ SecretBytes hkdfExtract(HashAlg hash, ByteView salt, ByteView ikm)
     const Bytes zeroSalt(hashLength(hash), 0);
     const ByteView effectiveSalt = salt.empty() ? ByteView(zeroSalt) : salt;
 
+    // PRK = HMAC-Hash(salt, IKM)
     SecretBytes prk(hashLength(hash));
-    if (!runHkdf(hash, EVP_KDF_HKDF_MODE_EXTRACT_ONLY, ikm, effectiveSalt, prk.span()))
-        detail::fatalOpenSslError("HKDF-Extract");
+    hmac(hash, effectiveSalt, { ikm }, prk.span());
     return prk;
 }
 
@@ -92,10 +99,10 @@ CryptoResult<SecretBytes> hkdfExpand(HashAlg hash, ByteView prk, ByteView info, 
         return fail(CryptoError::OutputTooLong,
             "HKDF-Expand length " + std::to_string(length)
                 + " exceeds 255*HashLen = " + std::to_string(maxLength));
-    if (info.size() > kOpenSslMaxInfoLength)
+    if (info.size() > kMaxInfoLength)
         return fail(CryptoError::InputTooLong,
             "HKDF-Expand info of " + std::to_string(info.size()) + " bytes exceeds the supported "
-                + std::to_string(kOpenSslMaxInfoLength));
+                + std::to_string(kMaxInfoLength));
     // Section 2.3 requires PRK to be "at least HashLen octets"; a shorter one
     // is not the output of Extract and would weaken the key.
     if (prk.size() < hashLength(hash))
@@ -103,11 +110,21 @@ CryptoResult<SecretBytes> hkdfExpand(HashAlg hash, ByteView prk, ByteView info, 
             "HKDF-Expand PRK must be at least " + std::to_string(hashLength(hash)) + " bytes, got "
                 + std::to_string(prk.size()));
 
+    // T(0) = empty; T(i) = HMAC-Hash(PRK, T(i-1) | info | i); OKM = first L
+    // octets of T(1) | T(2) | ...
+    const size_t hashLen = hashLength(hash);
     SecretBytes okm(length);
-    if (length == 0)
-        return okm; // the empty prefix of T; OpenSSL refuses a zero-length derive
-    if (!runHkdf(hash, EVP_KDF_HKDF_MODE_EXPAND_ONLY, prk, info, okm.span()))
-        return fail(CryptoError::Internal, "EVP_KDF HKDF expand failed");
+    SecretBytes block(hashLen);
+    size_t previous = 0; // length of T(i-1) inside block: 0 for T(0)
+    for (size_t done = 0, i = 1; done < length; ++i) {
+        const uint8_t counter = static_cast<uint8_t>(i);
+        hmac(hash, prk, { ByteView(block.data(), previous), info, ByteView(&counter, 1) },
+            block.span());
+        previous = hashLen;
+        const size_t take = std::min(hashLen, length - done);
+        std::copy_n(block.data(), take, okm.data() + done);
+        done += take;
+    }
     return okm;
 }
 

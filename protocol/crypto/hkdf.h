@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// HKDF (RFC 5869) through OpenSSL's EVP_KDF "HKDF" in extract-only and
-// expand-only modes, so that HPKE's labeled variants can be built on top.
+// HKDF (RFC 5869) as separate Extract and Expand steps, so that HPKE's
+// labeled variants can be built on top. Runs on OpenSSL's HMAC (EVP_MAC).
 #pragma once
 
 #include "protocol/crypto/crypto_error.h"
