@@ -5,6 +5,7 @@
 #pragma once
 
 #include "protocol/bhttp/bhttp.h"
+#include "tests/support/result_assert.h"
 #include "tests/support/testdata.h"
 
 #include <gtest/gtest.h>
@@ -169,24 +170,7 @@ inline Response responseFromJson(const nlohmann::json &d)
     return r;
 }
 
-// "expected <code>, got ok" / "got <other code>: detail" for EXPECT_* messages.
-template <class T> std::string describe(const BhttpResult<T> &r)
-{
-    if (r.ok())
-        return "ok";
-    return std::string(errorName(r.error())) + ": " + r.detail();
-}
-
-// Passes when `r` failed with exactly `code`; otherwise says what happened.
-template <class T>::testing::AssertionResult failsWith(const BhttpResult<T> &r, BhttpError code)
-{
-    if (!r.ok() && r.error() == code)
-        return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure()
-        << "expected " << errorName(code) << ", got " << describe(r);
-}
-
 } // namespace sotto::bhttp::test
 
 // Checks that `expr` (a BhttpResult) failed with exactly `code`.
-#define EXPECT_BHTTP_ERROR(expr, code) EXPECT_TRUE(::sotto::bhttp::test::failsWith((expr), (code)))
+#define EXPECT_BHTTP_ERROR(expr, code) EXPECT_RESULT_ERROR(expr, code)

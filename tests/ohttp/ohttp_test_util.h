@@ -4,6 +4,7 @@
 #pragma once
 
 #include "protocol/ohttp/ohttp.h"
+#include "tests/support/result_assert.h"
 #include "tests/support/testdata.h"
 
 #include <gtest/gtest.h>
@@ -19,26 +20,11 @@ inline void PrintTo(OhttpError e, std::ostream *os)
     *os << errorName(e);
 }
 
-template <class T> std::string describe(const OhttpResult<T> &r)
-{
-    return r.ok() ? std::string("ok") : std::string(errorName(r.error())) + ": " + r.detail();
-}
-
 } // namespace sotto::ohttp
 
-#define ASSERT_OHTTP_OK(expr) ASSERT_TRUE((expr).ok()) << ::sotto::ohttp::describe(expr)
-#define EXPECT_OHTTP_OK(expr) EXPECT_TRUE((expr).ok()) << ::sotto::ohttp::describe(expr)
-
-// Evaluates `expr` once; fails unless it is a failure with exactly `code`.
-#define EXPECT_OHTTP_ERROR(expr, code)                                                             \
-    do {                                                                                           \
-        const auto ohttpResult_ = (expr);                                                          \
-        if (ohttpResult_.ok()) {                                                                   \
-            ADD_FAILURE() << #expr << " succeeded, expected " << ::sotto::ohttp::errorName(code);  \
-        } else {                                                                                   \
-            EXPECT_EQ(ohttpResult_.error(), code) << ohttpResult_.detail();                        \
-        }                                                                                          \
-    } while (0)
+#define ASSERT_OHTTP_OK(expr) ASSERT_RESULT_OK(expr)
+#define EXPECT_OHTTP_OK(expr) EXPECT_RESULT_OK(expr)
+#define EXPECT_OHTTP_ERROR(expr, code) EXPECT_RESULT_ERROR(expr, code)
 
 namespace sotto::ohttp::fixtures {
 
