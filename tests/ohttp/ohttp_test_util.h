@@ -28,6 +28,11 @@ inline void PrintTo(OhttpError e, std::ostream *os)
 
 namespace sotto::ohttp::fixtures {
 
+// The symmetric suites the tests use with HKDF-SHA256.
+inline constexpr SymmetricSuite kAes128 { hpke::KdfId::HkdfSha256, hpke::AeadId::Aes128Gcm };
+inline constexpr SymmetricSuite kAes256 { hpke::KdfId::HkdfSha256, hpke::AeadId::Aes256Gcm };
+inline constexpr SymmetricSuite kChaCha { hpke::KdfId::HkdfSha256, hpke::AeadId::ChaCha20Poly1305 };
+
 // tests/data/ohttp/rfc9458-appendix-a.json, decoded.
 struct AppendixA {
     Bytes gatewaySkR;

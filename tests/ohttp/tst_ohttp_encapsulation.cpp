@@ -16,14 +16,11 @@
 
 using namespace sotto;
 using namespace sotto::ohttp;
-using sotto::ohttp::fixtures::AppendixA;
+using namespace sotto::ohttp::fixtures;
 using sotto::test::hex;
 
 namespace {
 
-constexpr SymmetricSuite kAes128 { hpke::KdfId::HkdfSha256, hpke::AeadId::Aes128Gcm };
-constexpr SymmetricSuite kAes256 { hpke::KdfId::HkdfSha256, hpke::AeadId::Aes256Gcm };
-constexpr SymmetricSuite kChaCha { hpke::KdfId::HkdfSha256, hpke::AeadId::ChaCha20Poly1305 };
 const std::vector<SymmetricSuite> kAllSuites { kAes128, kAes256, kChaCha };
 
 hpke::KeyPair generate(hpke::KemId kem)

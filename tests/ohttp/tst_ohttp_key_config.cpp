@@ -14,14 +14,10 @@
 
 using namespace sotto;
 using namespace sotto::ohttp;
-using sotto::ohttp::fixtures::AppendixA;
+using namespace sotto::ohttp::fixtures;
 using sotto::test::hex;
 
 namespace {
-
-constexpr SymmetricSuite kAes128 { hpke::KdfId::HkdfSha256, hpke::AeadId::Aes128Gcm };
-constexpr SymmetricSuite kAes256 { hpke::KdfId::HkdfSha256, hpke::AeadId::Aes256Gcm };
-constexpr SymmetricSuite kChaCha { hpke::KdfId::HkdfSha256, hpke::AeadId::ChaCha20Poly1305 };
 
 // A hand-built Key Config: key id, KEM id, public key, algorithms length
 // (as given, so tests can lie about it) and the algorithm bytes.
