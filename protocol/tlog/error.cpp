@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "protocol/tlog/error.h"
+
+namespace sotto::tlog {
+
+std::string_view errorName(TlogError e)
+{
+    switch (e) {
+    case TlogError::InvalidHashLength:
+        return "InvalidHashLength";
+    case TlogError::IndexOutOfRange:
+        return "IndexOutOfRange";
+    case TlogError::InvalidTreeSizes:
+        return "InvalidTreeSizes";
+    case TlogError::WrongProofLength:
+        return "WrongProofLength";
+    case TlogError::RootMismatch:
+        return "RootMismatch";
+    case TlogError::NoteNotUtf8:
+        return "NoteNotUtf8";
+    case TlogError::NoteMissingNewline:
+        return "NoteMissingNewline";
+    case TlogError::NoteControlCharacter:
+        return "NoteControlCharacter";
+    case TlogError::NoteNoSignatures:
+        return "NoteNoSignatures";
+    case TlogError::NoteMalformedSignature:
+        return "NoteMalformedSignature";
+    case TlogError::NoteBadBase64:
+        return "NoteBadBase64";
+    case TlogError::NoteTooManySignatures:
+        return "NoteTooManySignatures";
+    case TlogError::NoteInvalidSignature:
+        return "NoteInvalidSignature";
+    case TlogError::NoteAmbiguousKey:
+        return "NoteAmbiguousKey";
+    case TlogError::NoteUnverified:
+        return "NoteUnverified";
+    case TlogError::InvalidKeyName:
+        return "InvalidKeyName";
+    case TlogError::MalformedKey:
+        return "MalformedKey";
+    case TlogError::KeyIdMismatch:
+        return "KeyIdMismatch";
+    case TlogError::UnsupportedKeyType:
+        return "UnsupportedKeyType";
+    case TlogError::MalformedCheckpoint:
+        return "MalformedCheckpoint";
+    case TlogError::NotACosignature:
+        return "NotACosignature";
+    }
+    return "Unknown";
+}
+
+} // namespace sotto::tlog
