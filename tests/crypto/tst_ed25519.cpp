@@ -118,3 +118,41 @@ TEST(Ed25519, GeneratedKeySignsAndVerifies)
 
 } // namespace
 } // namespace sotto::crypto
+
+namespace sotto::crypto {
+namespace {
+
+// Wycheproof testvectors_v1/ed25519_test.json (tests/data/crypto/README.md):
+// every "valid" case verifies, every "invalid" one (malleable S, truncated or
+// padded signatures, bad encodings) is refused with AuthenticationFailed.
+TEST(Wycheproof, Ed25519Verify)
+{
+    const nlohmann::json file = test::readJson("crypto/ed25519_test.json");
+    ASSERT_EQ(file.at("algorithm"), "EDDSA");
+    size_t valid = 0;
+    size_t invalid = 0;
+    for (const auto &group : file.at("testGroups")) {
+        ASSERT_EQ(group.at("publicKey").at("curve"), "edwards25519");
+        const Bytes pk = test::hex(group.at("publicKey").at("pk").get<std::string>());
+        for (const auto &tc : group.at("tests")) {
+            SCOPED_TRACE("tcId " + std::to_string(tc.at("tcId").get<int>()) + ": "
+                + tc.at("comment").get<std::string>());
+            const auto result = ed25519Verify(pk, test::hex(tc.at("msg").get<std::string>()),
+                test::hex(tc.at("sig").get<std::string>()));
+            if (tc.at("result") == "valid") {
+                EXPECT_RESULT_OK(result);
+                ++valid;
+            } else {
+                ASSERT_EQ(tc.at("result"), "invalid");
+                EXPECT_RESULT_ERROR(result, CryptoError::AuthenticationFailed);
+                ++invalid;
+            }
+        }
+    }
+    EXPECT_EQ(valid, 88u);
+    EXPECT_EQ(invalid, 63u);
+    EXPECT_EQ(valid + invalid, file.at("numberOfTests").get<size_t>());
+}
+
+} // namespace
+} // namespace sotto::crypto
