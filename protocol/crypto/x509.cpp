@@ -6,6 +6,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -198,7 +199,14 @@ CertificateResult<std::vector<Certificate>> Certificate::fromPem(std::string_vie
         SOTTO_TRY(Certificate c, fromDer(der));
         out.push_back(std::move(c));
     }
-    detail::clearOpenSslErrors(); // the end of input is reported as an error
+    // The end of the input shows as "no start line"; any other error is a
+    // damaged block, which must not be skipped silently.
+    const unsigned long last = ERR_peek_last_error();
+    detail::clearOpenSslErrors();
+    if (last != 0
+        && !(ERR_GET_LIB(last) == ERR_LIB_PEM && ERR_GET_REASON(last) == PEM_R_NO_START_LINE))
+        return fail(CertificateError::Malformed,
+            "PEM block " + std::to_string(out.size() + 1) + " is not a certificate");
     if (out.empty())
         return fail(CertificateError::Malformed, "no PEM CERTIFICATE block");
     return out;

@@ -43,6 +43,12 @@ TEST(X509, PemBundlesListAskThenArk)
     EXPECT_EQ(milan[0].notBefore(), 1603391060);
     EXPECT_EQ(milan[0].notAfter(), 2392309460);
     EXPECT_RESULT_ERROR(Certificate::fromPem("no pem here"), CertificateError::Malformed);
+    // A damaged block after a good one is an error, not the end of the list.
+    std::string damaged = test::readFile("snp/ask_ark_milan.pem");
+    const size_t second = damaged.find("-----BEGIN CERTIFICATE-----", 10);
+    ASSERT_NE(second, std::string::npos);
+    damaged[second + 40] = '*';
+    EXPECT_RESULT_ERROR(Certificate::fromPem(damaged), CertificateError::Malformed);
 }
 
 TEST(X509, VcekHasSerialZeroAndAmdExtensions)
@@ -108,9 +114,7 @@ TEST(X509, ChainSignaturesVerifyAndWrongPairsFail)
     EXPECT_RESULT_OK(vcekGo->verifySignedBy(milan[0]));
     EXPECT_RESULT_OK(vcekTurin->verifySignedBy(turin[0]));
     EXPECT_RESULT_ERROR(vcekTurin->verifySignedBy(milan[0]), CertificateError::IssuerMismatch);
-    // Same name, wrong key: the VCEK's subject is not an issuer, so forge the
-    // pairing through a certificate signed by the Milan ASK and checked by a
-    // VCEK (an EC key cannot verify RSASSA-PSS).
+    // A VCEK is no issuer: its subject is "SEV-VCEK", not "SEV-Milan".
     EXPECT_RESULT_ERROR(vcekMilan->verifySignedBy(*vcekGo), CertificateError::IssuerMismatch);
 }
 
