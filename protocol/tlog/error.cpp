@@ -48,6 +48,14 @@ std::string_view errorName(TlogError e)
         return "MalformedCheckpoint";
     case TlogError::NotACosignature:
         return "NotACosignature";
+    case TlogError::InvalidTile:
+        return "InvalidTile";
+    case TlogError::MalformedTile:
+        return "MalformedTile";
+    case TlogError::MalformedEntryBundle:
+        return "MalformedEntryBundle";
+    case TlogError::EntryTooLarge:
+        return "EntryTooLarge";
     }
     return "Unknown";
 }

@@ -39,6 +39,12 @@ enum class TlogError {
     // Checkpoints and cosignatures.
     MalformedCheckpoint, // missing origin, non-decimal size, bad root, empty extension line
     NotACosignature,     // a signature that is not 8-byte timestamp + 64-byte Ed25519
+
+    // Tiles (C2SP tlog-tiles v1.0.0).
+    InvalidTile,          // a tile coordinate outside the tree, level > 63 or width outside 1..256
+    MalformedTile,        // a hash tile whose size is not width * 32 bytes
+    MalformedEntryBundle, // an entry bundle with truncated, missing or extra entries
+    EntryTooLarge,        // an entry longer than 65535 bytes (its length is a uint16)
 };
 
 std::string_view errorName(TlogError e);
