@@ -38,6 +38,18 @@ std::string_view errorName(SnpError e)
         return "GenerationMismatch";
     case SnpError::ReportSignatureInvalid:
         return "ReportSignatureInvalid";
+    case SnpError::PolicyGenerationNotAllowed:
+        return "PolicyGenerationNotAllowed";
+    case SnpError::PolicyDebugAllowed:
+        return "PolicyDebugAllowed";
+    case SnpError::PolicyMigrationAgentAllowed:
+        return "PolicyMigrationAgentAllowed";
+    case SnpError::PolicyVmplMismatch:
+        return "PolicyVmplMismatch";
+    case SnpError::PolicyTcbTooLow:
+        return "PolicyTcbTooLow";
+    case SnpError::PolicyMeasurementNotAllowed:
+        return "PolicyMeasurementNotAllowed";
     }
     return "Unknown";
 }

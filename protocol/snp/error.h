@@ -26,6 +26,13 @@ enum class SnpError {
     VcekExpired,                   // "now" is outside the VCEK's validity
     GenerationMismatch,            // a v3 report's CPUID says another generation
     ReportSignatureInvalid,        // the VCEK does not verify the report signature
+    // TeePolicy (policy.h): the evidence is genuine but not acceptable.
+    PolicyGenerationNotAllowed,  // the generation is not in the allowed set
+    PolicyDebugAllowed,          // the guest policy allows debugging (bit 19)
+    PolicyMigrationAgentAllowed, // the guest policy allows a migration agent (bit 18)
+    PolicyVmplMismatch,          // the report's VMPL is not the required one
+    PolicyTcbTooLow,             // a REPORTED_TCB component is below the minimum
+    PolicyMeasurementNotAllowed, // MEASUREMENT is not in the allowed set
 };
 
 std::string_view errorName(SnpError e);
