@@ -65,7 +65,7 @@ constexpr uint32_t kFlagsDefined = 0x1f;
 constexpr uint32_t kMinVersion = 2;
 constexpr uint32_t kMaxVersion = 3;
 
-std::string hex32(uint64_t v)
+std::string hexNumber(uint64_t v)
 {
     char buf[32];
     std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
@@ -80,7 +80,7 @@ SnpStatus checkZero(ByteView report, Field f, const char *name)
         return Done {};
     const size_t at = f.offset + static_cast<size_t>(it - bytes.begin());
     return fail(SnpError::NonzeroReserved,
-        std::string(name) + ": byte " + hex32(at) + " is " + hex32(*it) + ", expected 0");
+        std::string(name) + ": byte " + hexNumber(at) + " is " + hexNumber(*it) + ", expected 0");
 }
 
 uint64_t readLe(ByteView b)
@@ -128,7 +128,7 @@ SnpResult<Tcb> decodeTcb(uint64_t raw, Generation g)
     }
     if (raw & reservedMask)
         return fail(SnpError::NonzeroReserved,
-            "TCB_VERSION " + hex32(raw) + " has reserved bits " + hex32(raw & reservedMask)
+            "TCB_VERSION " + hexNumber(raw) + " has reserved bits " + hexNumber(raw & reservedMask)
                 + " set for " + std::string(generationName(g)));
     return tcb;
 }
@@ -151,8 +151,8 @@ SnpResult<AttestationReport> AttestationReport::parse(ByteView bytes)
     const uint32_t flags = report.u32(kFlags.offset);
     if (flags & ~kFlagsDefined)
         return fail(SnpError::NonzeroReserved,
-            "flags at 0x48 are " + hex32(flags) + ", reserved bits " + hex32(flags & ~kFlagsDefined)
-                + " set");
+            "flags at 0x48 are " + hexNumber(flags) + ", reserved bits "
+                + hexNumber(flags & ~kFlagsDefined) + " set");
     if (auto s = checkZero(bytes, kReserved04C, "reserved 0x4C"); !s.ok())
         return s.failure();
     if (version == 2) {
