@@ -65,41 +65,50 @@ TlogStatus compareRoot(const Hash &computed, const Hash &expected, const char *w
     return Done {};
 }
 
+TlogStatus append(std::vector<Hash> &out, const SubtreeHashSource &source, uint64_t b, uint64_t e)
+{
+    SOTTO_TRY(Hash h, source(b, e));
+    out.push_back(h);
+    return Done {};
+}
+
 // RFC 9162 Section 2.1.3.1 PATH(m, D[begin:end]), appended to `out`.
-void path(uint64_t m, uint64_t begin, uint64_t end, const SubtreeHashSource &source,
+TlogStatus path(uint64_t m, uint64_t begin, uint64_t end, const SubtreeHashSource &source,
     std::vector<Hash> &out)
 {
     const uint64_t n = end - begin;
     if (n <= 1)
-        return;
+        return Done {};
     const uint64_t k = splitPoint(n);
     if (m < k) {
-        path(m, begin, begin + k, source, out);
-        out.push_back(source(begin + k, end));
-    } else {
-        path(m - k, begin + k, end, source, out);
-        out.push_back(source(begin, begin + k));
+        if (auto ok = path(m, begin, begin + k, source, out); !ok)
+            return ok;
+        return append(out, source, begin + k, end);
     }
+    if (auto ok = path(m - k, begin + k, end, source, out); !ok)
+        return ok;
+    return append(out, source, begin, begin + k);
 }
 
 // RFC 9162 Section 2.1.4.1 SUBPROOF(m, D[begin:end], b), appended to `out`.
-void subproof(uint64_t m, uint64_t begin, uint64_t end, bool b, const SubtreeHashSource &source,
-    std::vector<Hash> &out)
+TlogStatus subproof(uint64_t m, uint64_t begin, uint64_t end, bool b,
+    const SubtreeHashSource &source, std::vector<Hash> &out)
 {
     const uint64_t n = end - begin;
     if (m == n) {
         if (!b)
-            out.push_back(source(begin, end));
-        return;
+            return append(out, source, begin, end);
+        return Done {};
     }
     const uint64_t k = splitPoint(n);
     if (m <= k) {
-        subproof(m, begin, begin + k, b, source, out);
-        out.push_back(source(begin + k, end));
-    } else {
-        subproof(m - k, begin + k, end, false, source, out);
-        out.push_back(source(begin, begin + k));
+        if (auto ok = subproof(m, begin, begin + k, b, source, out); !ok)
+            return ok;
+        return append(out, source, begin + k, end);
     }
+    if (auto ok = subproof(m - k, begin + k, end, false, source, out); !ok)
+        return ok;
+    return append(out, source, begin, begin + k);
 }
 
 } // namespace
@@ -183,7 +192,8 @@ TlogResult<std::vector<Hash>> inclusionProof(
             "leaf index " + std::to_string(index) + " is not below tree size "
                 + std::to_string(treeSize));
     std::vector<Hash> out;
-    path(index, 0, treeSize, source, out);
+    if (auto ok = path(index, 0, treeSize, source, out); !ok)
+        return ok.failure();
     return out;
 }
 
@@ -195,7 +205,8 @@ TlogResult<std::vector<Hash>> consistencyProof(
             "no consistency proof from size " + std::to_string(size1) + " to size "
                 + std::to_string(size2));
     std::vector<Hash> out;
-    subproof(size1, 0, size2, true, source, out);
+    if (auto ok = subproof(size1, 0, size2, true, source, out); !ok)
+        return ok.failure();
     return out;
 }
 

@@ -43,8 +43,10 @@ Hash rootFromLeafHashes(std::span<const Hash> leafHashes);
 
 // Returns MTH(D[begin:end]) for 0 <= begin < end <= tree size. Proof
 // generation asks only for ranges that are whole subtrees of the final tree
-// or the right edge of it, so a tiled store can answer from its tiles.
-using SubtreeHashSource = std::function<Hash(uint64_t begin, uint64_t end)>;
+// or the right edge of it, so a tiled store can answer from its tiles. A
+// source that reads from storage or the network reports its failure, which
+// the proof functions pass on.
+using SubtreeHashSource = std::function<TlogResult<Hash>(uint64_t begin, uint64_t end)>;
 
 // The number of hashes a proof must contain.
 size_t inclusionProofLength(uint64_t index, uint64_t treeSize);
@@ -79,7 +81,7 @@ public:
     Hash subtreeHash(uint64_t begin, uint64_t end) const;
     SubtreeHashSource source() const
     {
-        return [this](uint64_t b, uint64_t e) { return subtreeHash(b, e); };
+        return [this](uint64_t b, uint64_t e) -> TlogResult<Hash> { return subtreeHash(b, e); };
     }
 
 private:

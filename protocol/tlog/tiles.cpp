@@ -2,6 +2,7 @@
 #include "protocol/tlog/tiles.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <string>
 
@@ -156,6 +157,71 @@ TlogResult<Bytes> encodeEntryBundle(std::span<const Bytes> entries)
         out.insert(out.end(), e.begin(), e.end());
     }
     return out;
+}
+
+TileHashSource::TileHashSource(uint64_t treeSize, TileReader reader)
+    : m_treeSize(treeSize)
+    , m_reader(std::move(reader))
+{ }
+
+SubtreeHashSource TileHashSource::source()
+{
+    return [this](uint64_t b, uint64_t e) { return subtreeHash(b, e); };
+}
+
+TlogResult<const std::vector<Hash> *> TileHashSource::readTile(const Tile &tile)
+{
+    const auto key = std::make_pair(tile.level, tile.index);
+    auto it = m_cache.find(key);
+    if (it != m_cache.end())
+        return &it->second;
+    SOTTO_TRY(std::vector<Hash> hashes, m_reader(tile));
+    if (hashes.size() != tile.width)
+        return fail(TlogError::MalformedTile,
+            "tile " + tilePath(tile) + " has " + std::to_string(hashes.size())
+                + " hashes, expected " + std::to_string(tile.width));
+    return &m_cache.emplace(key, std::move(hashes)).first->second;
+}
+
+TlogResult<Hash> TileHashSource::completeSubtreeHash(unsigned height, uint64_t index)
+{
+    const unsigned level = height / kTileHeight;
+    const unsigned rest = height % kTileHeight;
+    // The 2^rest hashes at tree level 8 * level under this subtree: aligned,
+    // so they sit in one tile.
+    const uint64_t first = index << rest;
+    const uint64_t count = uint64_t { 1 } << rest;
+    SOTTO_TRY(Tile tile, tileInTree(level, first / kTileWidth, m_treeSize));
+    SOTTO_TRY(const std::vector<Hash> *hashes, readTile(tile));
+    const size_t offset = size_t(first % kTileWidth);
+    if (offset + count > hashes->size())
+        return fail(TlogError::InvalidTile,
+            "subtree of height " + std::to_string(height) + " at " + std::to_string(index)
+                + " is not complete in tile " + tilePath(tile));
+    std::vector<Hash> row(
+        hashes->begin() + ptrdiff_t(offset), hashes->begin() + ptrdiff_t(offset + count));
+    while (row.size() > 1) {
+        for (size_t i = 0; i < row.size() / 2; ++i)
+            row[i] = nodeHash(row[2 * i], row[2 * i + 1]);
+        row.resize(row.size() / 2);
+    }
+    return row[0];
+}
+
+TlogResult<Hash> TileHashSource::subtreeHash(uint64_t begin, uint64_t end)
+{
+    if (begin >= end || end > m_treeSize)
+        return fail(TlogError::InvalidTile,
+            "range [" + std::to_string(begin) + ", " + std::to_string(end)
+                + ") is not a non-empty part of a tree of " + std::to_string(m_treeSize));
+    const uint64_t n = end - begin;
+    if (std::has_single_bit(n) && begin % n == 0)
+        return completeSubtreeHash(unsigned(std::countr_zero(n)), begin / n);
+    // RFC 6962 Section 2.1: split at the largest power of two below n.
+    const uint64_t k = std::bit_floor(n - 1);
+    SOTTO_TRY(Hash left, subtreeHash(begin, begin + k));
+    SOTTO_TRY(Hash right, subtreeHash(begin + k, end));
+    return nodeHash(left, right);
 }
 
 } // namespace sotto::tlog

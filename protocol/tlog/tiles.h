@@ -21,6 +21,8 @@
 #include "protocol/common/bytes.h"
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -68,5 +70,32 @@ Bytes encodeHashTile(std::span<const Hash> hashes);
 // An entry bundle of exactly `width` entries, nothing after the last.
 TlogResult<std::vector<Bytes>> parseEntryBundle(ByteView data, unsigned width);
 TlogResult<Bytes> encodeEntryBundle(std::span<const Bytes> entries);
+
+// Reads the hashes of one tile (from disk, or fetched from a log), already
+// decoded with parseHashTile. The tile's width is the one it has in the tree
+// being read.
+using TileReader = std::function<TlogResult<std::vector<Hash>>(const Tile &tile)>;
+
+// Merkle Tree Hashes of ranges of a tree of `treeSize` leaves, computed
+// from its tiles: the hash source for proofs served by a tiled log. A
+// complete subtree of height h is read from the tile row below it (8 *
+// floor(h / 8)) and hashed up at most 7 levels; other ranges are split as
+// RFC 6962 Section 2.1 does. Nothing read here is trusted: the proof it
+// yields is checked against a signed root by the verifier.
+class TileHashSource {
+public:
+    TileHashSource(uint64_t treeSize, TileReader reader);
+
+    TlogResult<Hash> subtreeHash(uint64_t begin, uint64_t end);
+    SubtreeHashSource source();
+
+private:
+    TlogResult<Hash> completeSubtreeHash(unsigned height, uint64_t index);
+    TlogResult<const std::vector<Hash> *> readTile(const Tile &tile);
+
+    uint64_t m_treeSize;
+    TileReader m_reader;
+    std::map<std::pair<unsigned, uint64_t>, std::vector<Hash>> m_cache;
+};
 
 } // namespace sotto::tlog

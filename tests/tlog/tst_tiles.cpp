@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <optional>
 
 namespace sotto::tlog {
 namespace {
@@ -117,6 +118,108 @@ TEST(TileData, EntryBundle)
     auto back = parseEntryBundle(*big, 1);
     ASSERT_RESULT_OK(back);
     EXPECT_EQ(*back, largest);
+}
+
+} // namespace
+} // namespace sotto::tlog
+
+namespace sotto::tlog {
+namespace {
+
+// Serves the tiles of a MemoryTree: tile (L, N) holds the hashes of the
+// complete subtrees of 256^L leaves starting at N * 256.
+struct TiledMemoryLog {
+    MemoryTree tree;
+    size_t reads = 0;
+    std::optional<Tile> corrupt;
+
+    TlogResult<std::vector<Hash>> read(const Tile &t)
+    {
+        ++reads;
+        std::vector<Hash> out;
+        const uint64_t span = uint64_t { 1 } << (kTileHeight * t.level);
+        for (uint64_t j = 0; j < t.width; ++j) {
+            const uint64_t node = t.index * kTileWidth + j;
+            out.push_back(tree.subtreeHash(node * span, (node + 1) * span));
+        }
+        if (corrupt && *corrupt == t)
+            out[0][0] ^= 1;
+        return out;
+    }
+};
+
+TEST(TileHashSource, ProofsFromTilesMatchTheTree)
+{
+    TiledMemoryLog log;
+    const uint64_t size = 70000;
+    for (uint64_t i = 0; i < size; ++i)
+        log.tree.append(leafHash(asBytes(std::to_string(i))));
+    const Hash root = log.tree.root();
+
+    TileHashSource tiles(size, [&](const Tile &t) { return log.read(t); });
+    auto fromTiles = tiles.subtreeHash(0, size);
+    ASSERT_RESULT_OK(fromTiles);
+    EXPECT_EQ(*fromTiles, root);
+
+    for (uint64_t index : { uint64_t { 0 }, uint64_t { 255 }, uint64_t { 256 }, uint64_t { 65535 },
+             uint64_t { 65536 }, uint64_t { 69887 }, uint64_t { 69999 } }) {
+        SCOPED_TRACE(index);
+        auto proof = inclusionProof(index, size, tiles.source());
+        auto want = inclusionProof(index, size, log.tree.source());
+        ASSERT_RESULT_OK(proof);
+        ASSERT_RESULT_OK(want);
+        EXPECT_EQ(*proof, *want);
+        std::vector<Bytes> bytes;
+        for (const Hash &h : *proof)
+            bytes.emplace_back(h.begin(), h.end());
+        EXPECT_RESULT_OK(
+            verifyInclusion(index, size, log.tree.subtreeHash(index, index + 1), bytes, root));
+    }
+    for (uint64_t size1 : { uint64_t { 1 }, uint64_t { 256 }, uint64_t { 1000 }, uint64_t { 65536 },
+             uint64_t { 69999 } }) {
+        SCOPED_TRACE(size1);
+        auto proof = consistencyProof(size1, size, tiles.source());
+        auto want = consistencyProof(size1, size, log.tree.source());
+        ASSERT_RESULT_OK(proof);
+        ASSERT_RESULT_OK(want);
+        EXPECT_EQ(*proof, *want);
+    }
+    // Tiles are read once each, then cached.
+    EXPECT_LE(log.reads, tilesOfTree(size).size());
+}
+
+TEST(TileHashSource, BadTilesAreCaught)
+{
+    TiledMemoryLog log;
+    const uint64_t size = 1000;
+    for (uint64_t i = 0; i < size; ++i)
+        log.tree.append(leafHash(asBytes(std::to_string(i))));
+    const Hash root = log.tree.root();
+
+    // A modified tile gives a proof that does not reach the signed root.
+    // Leaf 300's path uses MTH(D[0:256]), the first hash of level-1 tile 0.
+    log.corrupt = Tile { 1, 0, 3 };
+    TileHashSource tiles(size, [&](const Tile &t) { return log.read(t); });
+    auto proof = inclusionProof(300, size, tiles.source());
+    ASSERT_RESULT_OK(proof);
+    std::vector<Bytes> bytes;
+    for (const Hash &h : *proof)
+        bytes.emplace_back(h.begin(), h.end());
+    EXPECT_RESULT_ERROR(verifyInclusion(300, size, log.tree.subtreeHash(300, 301), bytes, root),
+        TlogError::RootMismatch);
+
+    // A truncated tile, and a reader that fails: the error comes through.
+    TileHashSource truncated(size, [&](const Tile &t) -> TlogResult<std::vector<Hash>> {
+        auto hashes = log.read(t);
+        hashes->pop_back();
+        return hashes;
+    });
+    EXPECT_RESULT_ERROR(inclusionProof(0, size, truncated.source()), TlogError::MalformedTile);
+    TileHashSource missing(size, [](const Tile &t) -> TlogResult<std::vector<Hash>> {
+        return fail(TlogError::InvalidTile, "no tile " + tilePath(t));
+    });
+    EXPECT_RESULT_ERROR(consistencyProof(10, size, missing.source()), TlogError::InvalidTile);
+    EXPECT_RESULT_ERROR(tiles.subtreeHash(0, size + 1), TlogError::InvalidTile);
 }
 
 } // namespace
