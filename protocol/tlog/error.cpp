@@ -56,6 +56,20 @@ std::string_view errorName(TlogError e)
         return "MalformedEntryBundle";
     case TlogError::EntryTooLarge:
         return "EntryTooLarge";
+    case TlogError::FetchFailed:
+        return "FetchFailed";
+    case TlogError::WrongOrigin:
+        return "WrongOrigin";
+    case TlogError::LogSignatureMissing:
+        return "LogSignatureMissing";
+    case TlogError::WitnessQuorumNotMet:
+        return "WitnessQuorumNotMet";
+    case TlogError::Rollback:
+        return "Rollback";
+    case TlogError::Fork:
+        return "Fork";
+    case TlogError::EntryNotInLog:
+        return "EntryNotInLog";
     }
     return "Unknown";
 }

@@ -45,6 +45,15 @@ enum class TlogError {
     MalformedTile,        // a hash tile whose size is not width * 32 bytes
     MalformedEntryBundle, // an entry bundle with truncated, missing or extra entries
     EntryTooLarge,        // an entry longer than 65535 bytes (its length is a uint16)
+
+    // LogClient.
+    FetchFailed,         // the fetcher could not get a file from the log
+    WrongOrigin,         // the checkpoint names another log than the one configured
+    LogSignatureMissing, // the checkpoint is not signed by the log's key
+    WitnessQuorumNotMet, // fewer valid witness cosignatures than the quorum
+    Rollback,            // a checkpoint smaller than the one trusted before
+    Fork,                // a checkpoint not consistent with the one trusted before
+    EntryNotInLog,       // an entry index at or beyond the checkpoint's tree size
 };
 
 std::string_view errorName(TlogError e);
