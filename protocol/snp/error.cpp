@@ -50,6 +50,10 @@ std::string_view errorName(SnpError e)
         return "PolicyTcbTooLow";
     case SnpError::PolicyMeasurementNotAllowed:
         return "PolicyMeasurementNotAllowed";
+    case SnpError::InvalidNonce:
+        return "InvalidNonce";
+    case SnpError::ReportDataMismatch:
+        return "ReportDataMismatch";
     }
     return "Unknown";
 }

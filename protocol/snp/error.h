@@ -33,6 +33,9 @@ enum class SnpError {
     PolicyVmplMismatch,          // the report's VMPL is not the required one
     PolicyTcbTooLow,             // a REPORTED_TCB component is below the minimum
     PolicyMeasurementNotAllowed, // MEASUREMENT is not in the allowed set
+    // Evidence binding (binding.h): the report is genuine but not for these keys.
+    InvalidNonce,       // the client's evidence nonce is not 32 bytes
+    ReportDataMismatch, // REPORT_DATA does not bind these key configs, nonce and not_after
 };
 
 std::string_view errorName(SnpError e);
