@@ -70,6 +70,12 @@ std::string_view errorName(TlogError e)
         return "Fork";
     case TlogError::EntryNotInLog:
         return "EntryNotInLog";
+    case TlogError::StorageFailed:
+        return "StorageFailed";
+    case TlogError::LogExists:
+        return "LogExists";
+    case TlogError::LogCorrupt:
+        return "LogCorrupt";
     }
     return "Unknown";
 }

@@ -54,6 +54,10 @@ enum class TlogError {
     Rollback,            // a checkpoint smaller than the one trusted before
     Fork,                // a checkpoint not consistent with the one trusted before
     EntryNotInLog,       // an entry index at or beyond the checkpoint's tree size
+
+    StorageFailed, // the log writer could not read, write, fsync or rename a file of its directory
+    LogExists,     // `init` on a directory that already holds a log
+    LogCorrupt,    // the tiles on disk do not hash to the root of the log's own checkpoint
 };
 
 std::string_view errorName(TlogError e);
