@@ -18,5 +18,6 @@ inline constexpr int kExitUsage = 2;
 
 int runDemo(Args args);
 int runOhttp(Args args);
+int runLog(Args args);
 
 } // namespace sotto::cli

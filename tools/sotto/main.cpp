@@ -22,6 +22,7 @@ int runVersion(sotto::cli::Args)
 
 constexpr Command kCommands[] = {
     { "demo", "run a local Oblivious HTTP round trip and show each step", sotto::cli::runDemo },
+    { "log", "write the release transparency log (log --help)", sotto::cli::runLog },
     { "ohttp", "work with OHTTP key configurations (ohttp keys --help)", sotto::cli::runOhttp },
     { "version", "print the version", runVersion },
 };
