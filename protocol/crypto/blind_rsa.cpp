@@ -328,6 +328,22 @@ BlindRsaResult<Bytes> emsaPssEncodeSha384(ByteView message, size_t emBits, ByteV
     return db;
 }
 
+BlindRsaResult<SecretBytes> blindRsaInverseOf(const BlindRsaPublicKey &pk, const SecretBytes &r)
+{
+    const BIGNUM *n = BlindRsaAccess::n(pk);
+    BignumPtr rb(BN_secure_new());
+    BignumPtr inv(BN_secure_new());
+    if (!rb || !inv || !BN_bin2bn(r.data(), static_cast<int>(r.size()), rb.get()))
+        detail::fatalOpenSslError("BN_bin2bn");
+    BnCtxPtr ctx = newCtx();
+    if (BN_is_zero(rb.get()) || BN_cmp(rb.get(), n) >= 0
+        || !BN_mod_inverse(inv.get(), rb.get(), n, ctx.get())) {
+        detail::clearOpenSslErrors();
+        return fail(BlindRsaError::OutOfRange, "blind not invertible mod n");
+    }
+    return toSecret(inv.get(), pk.modulusBytes());
+}
+
 BlindRsaResult<BlindOutput> blindRsaBlind(const BlindRsaPublicKey &pk, ByteView preparedMessage,
     size_t saltLength, std::optional<ByteView> testSalt, const SecretBytes *testInverse)
 {

@@ -100,6 +100,10 @@ struct BlindOutput {
 // emBits = modBits - 1, as RFC 9474 Section 4.2 step 1 uses it.
 BlindRsaResult<Bytes> emsaPssEncodeSha384(ByteView message, size_t emBits, ByteView salt);
 
+// r^-1 mod n from the blind r itself (RFC 9578's vectors give r, RFC 9474's
+// give the inverse). For tests.
+BlindRsaResult<SecretBytes> blindRsaInverseOf(const BlindRsaPublicKey &pk, const SecretBytes &r);
+
 // RFC 9474 Section 4.2 Blind. testSalt / testInverse replace the random salt
 // and blind only in tests (vectors give r^-1, "inv").
 BlindRsaResult<BlindOutput> blindRsaBlind(const BlindRsaPublicKey &pk, ByteView preparedMessage,
