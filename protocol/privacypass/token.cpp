@@ -32,6 +32,8 @@ std::string_view errorName(TokenError e)
         return "InvalidKey";
     case TokenError::IssuanceFailed:
         return "IssuanceFailed";
+    case TokenError::MalformedHeader:
+        return "MalformedHeader";
     }
     return "Unknown";
 }

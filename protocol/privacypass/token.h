@@ -22,6 +22,7 @@ enum class TokenError {
     InvalidSignature, // the authenticator does not verify
     InvalidKey,       // the issuer key is not RSA-2048
     IssuanceFailed,   // blind/blind-sign/finalize failed
+    MalformedHeader,  // an Authorization value that is not PrivateToken token=<base64url>
 };
 
 std::string_view errorName(TokenError e);

@@ -2,6 +2,7 @@
 // Privacy Pass token type 0x0002 against the five RFC 9578 issuance vectors
 // (byte for byte: request, response, token) and the RFC 9577 challenge
 // vectors; then the rejections, each by its error code.
+#include "protocol/privacypass/authorization.h"
 #include "protocol/privacypass/token.h"
 
 #include "tests/support/result_assert.h"
@@ -198,6 +199,36 @@ TEST_F(PrivacyPassNegative, BadRedemptionContextLength)
     EXPECT_RESULT_ERROR(TokenChallenge::decode(hex("0002000161050102030405"
                                                    "0000")),
         TokenError::InvalidLength);
+}
+
+} // namespace
+} // namespace sotto::privacypass
+
+namespace sotto::privacypass {
+namespace {
+
+TEST(PrivacyPassAuthorization, RoundTripAndRejections)
+{
+    const auto vectors = test::readJson("privacypass/rfc9578-type2-vectors.json");
+    const Bytes tokenBytes = hex(vectors[0]["token"].get<std::string>());
+    auto token = Token::decode(tokenBytes);
+    ASSERT_RESULT_OK(token);
+    const std::string header = formatAuthorization(token.value());
+    EXPECT_EQ(header.rfind("PrivateToken token=", 0), 0u);
+    auto parsed = parseAuthorization(header);
+    ASSERT_RESULT_OK(parsed);
+    EXPECT_EQ(parsed.value().encode(), tokenBytes);
+    auto quoted = parseAuthorization(
+        "privatetoken  Token=\"" + base64UrlEncode(tokenBytes) + "\", other=1");
+    ASSERT_RESULT_OK(quoted);
+
+    EXPECT_RESULT_ERROR(parseAuthorization("Basic abc"), TokenError::MalformedHeader);
+    EXPECT_RESULT_ERROR(parseAuthorization("PrivateToken token=a*b"), TokenError::MalformedHeader);
+    EXPECT_RESULT_ERROR(parseAuthorization("PrivateToken foo=bar"), TokenError::MalformedHeader);
+    EXPECT_RESULT_ERROR(parseAuthorization("PrivateToken token=AAI"), TokenError::Truncated);
+    EXPECT_EQ(base64UrlEncode(hex("fbff")), "-_8");
+    EXPECT_EQ(base64UrlDecode("-_8"), hex("fbff"));
+    EXPECT_FALSE(base64UrlDecode("-_9")); // non-canonical trailing bits
 }
 
 } // namespace
