@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -148,6 +149,18 @@ TlogResult<LogWriter> LogWriter::open(const fs::path &dir)
     if (!signer)
         return signer.failure();
     LogWriter writer(dir, std::move(*signer));
+
+    const fs::path lockPath = dir / ".lock";
+    const int lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lockFd < 0)
+        return storageError("cannot open", lockPath, errno);
+    writer.m_lock = std::shared_ptr<int>(new int(lockFd), [](int *fd) {
+        ::close(*fd);
+        delete fd;
+    });
+    if (::flock(lockFd, LOCK_EX | LOCK_NB) != 0)
+        return fail(
+            TlogError::StorageFailed, "another writer holds the log's lock " + lockPath.string());
 
     SOTTO_TRY(Bytes noteBytes, readFile(dir / kCheckpointFile));
     SOTTO_TRY(NoteVerifier verifier, NoteVerifier::parse(writer.m_signer.verifierKey()));

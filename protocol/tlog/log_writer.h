@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -44,6 +45,8 @@ public:
     static TlogResult<LogWriter> create(const std::filesystem::path &dir, NoteSigner signer);
     // Opens an existing log with its key file; checks that the checkpoint
     // verifies under the key and that the tiles on disk hash to its root.
+    // Holds an exclusive flock(2) on DIR/.lock while the writer lives, so two
+    // `sotto log append` cannot both extend the same size (StorageFailed).
     static TlogResult<LogWriter> open(const std::filesystem::path &dir);
 
     // Appends entries; returns the index of the first. All or nothing: on
@@ -64,7 +67,8 @@ private:
     NoteSigner m_signer;
     Checkpoint m_checkpoint;
     std::string m_note;
-    std::vector<Hash> m_leaves; // level-0 hashes of the whole tree
+    std::vector<Hash> m_leaves;  // level-0 hashes of the whole tree
+    std::shared_ptr<int> m_lock; // the open, flock()ed DIR/.lock
 };
 
 // Writes `data` to `path` atomically: temp file in the same directory,

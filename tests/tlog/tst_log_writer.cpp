@@ -192,6 +192,17 @@ TEST(LogWriter, CrashBeforeCheckpointRenameLeavesThePreviousLog)
     expectWholeLog(client, again->checkpoint);
 }
 
+TEST(LogWriter, OneWriterAtATime)
+{
+    TempDir dir;
+    newLog(dir);
+    auto first = LogWriter::open(dir.log());
+    ASSERT_RESULT_OK(first);
+    EXPECT_RESULT_ERROR(LogWriter::open(dir.log()), TlogError::StorageFailed);
+    first = fail(TlogError::StorageFailed, "released");
+    EXPECT_RESULT_OK(LogWriter::open(dir.log()));
+}
+
 TEST(LogWriter, RefusesOversizeEntries)
 {
     TempDir dir;
