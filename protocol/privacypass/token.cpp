@@ -207,6 +207,30 @@ TokenResult<IssuerPublicKey> IssuerPublicKey::fromSpkiDer(ByteView der)
     return k;
 }
 
+TokenResult<Bytes> IssuerPublicKey::encodeSpki(const crypto::BlindRsaPublicKey &key)
+{
+    // SubjectPublicKeyInfo { id-RSASSA-PSS, RSASSA-PSS-params { SHA-384,
+    // MGF1-SHA-384, saltLength 48 } } with the SHA-384 AlgorithmIdentifiers
+    // without NULL parameters, exactly as RFC 9578's pkS (the hash of these
+    // bytes is token_key_id, so every byte matters).
+    static constexpr uint8_t kPrefix[] = { 0x30, 0x82, 0x01, 0x52, 0x30, 0x3d, 0x06, 0x09, 0x2a,
+        0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a, 0x30, 0x30, 0xa0, 0x0d, 0x30, 0x0b, 0x06,
+        0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0xa1, 0x1a, 0x30, 0x18, 0x06,
+        0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0b, 0x06, 0x09, 0x60,
+        0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0xa2, 0x03, 0x02, 0x01, 0x30, 0x03, 0x82,
+        0x01, 0x0f, 0x00, 0x30, 0x82, 0x01, 0x0a, 0x02, 0x82, 0x01, 0x01, 0x00 };
+    static constexpr uint8_t kExponent[] = { 0x02, 0x03, 0x01, 0x00, 0x01 };
+    const Bytes e = key.publicExponent();
+    if (key.modulusBits() != 2048 || e != Bytes { 0x01, 0x00, 0x01 })
+        return fail(TokenError::InvalidKey,
+            "expected RSA-2048 with e = 65537, got " + std::to_string(key.modulusBits()) + " bits");
+    Bytes out(std::begin(kPrefix), std::end(kPrefix));
+    const Bytes n = key.modulus();
+    out.insert(out.end(), n.begin(), n.end());
+    out.insert(out.end(), std::begin(kExponent), std::end(kExponent));
+    return out;
+}
+
 TokenResult<ClientRequest> createTokenRequest(const Bytes &encodedChallenge,
     const IssuerPublicKey &issuer, const Bytes *testNonce, const Bytes *testSalt,
     const crypto::SecretBytes *testInverse)

@@ -80,6 +80,9 @@ struct Token {
 class IssuerPublicKey {
 public:
     static TokenResult<IssuerPublicKey> fromSpkiDer(ByteView der);
+    // The RSASSA-PSS SPKI of RFC 9578 Section 6.5 for an RSA-2048 key with
+    // e = 65537 (the DER is then fixed but for n); InvalidKey otherwise.
+    static TokenResult<Bytes> encodeSpki(const crypto::BlindRsaPublicKey &key);
     const std::array<uint8_t, 32> &tokenKeyId() const { return m_keyId; }
     uint8_t truncatedTokenKeyId() const { return m_keyId[31]; }
     const crypto::BlindRsaPublicKey &key() const { return m_key; }

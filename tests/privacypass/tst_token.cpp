@@ -207,6 +207,38 @@ TEST_F(PrivacyPassNegative, BadRedemptionContextLength)
 namespace sotto::privacypass {
 namespace {
 
+TEST(PrivacyPassToken, EncodeSpkiMatchesVectorAndFreshKeyRoundTrip)
+{
+    const auto vectors = test::readJson("privacypass/rfc9578-type2-vectors.json");
+    const Bytes pkS = hex(vectors[0]["pkS"].get<std::string>());
+    auto issuer = IssuerPublicKey::fromSpkiDer(pkS);
+    ASSERT_RESULT_OK(issuer);
+    auto spki = IssuerPublicKey::encodeSpki(issuer.value().key());
+    ASSERT_RESULT_OK(spki);
+    EXPECT_EQ(spki.value(), pkS);
+
+    auto sk = crypto::BlindRsaPrivateKey::generate(2048);
+    ASSERT_RESULT_OK(sk);
+    auto der = IssuerPublicKey::encodeSpki(sk.value().publicKey());
+    ASSERT_RESULT_OK(der);
+    auto fresh = IssuerPublicKey::fromSpkiDer(der.value());
+    ASSERT_RESULT_OK(fresh);
+    TokenChallenge c;
+    c.issuerName = Bytes { 'p', 'p', '.', 'e', 'x' };
+    auto challenge = c.encode();
+    ASSERT_RESULT_OK(challenge);
+    auto req = createTokenRequest(challenge.value(), fresh.value());
+    ASSERT_RESULT_OK(req);
+    auto resp = evaluateTokenRequest(sk.value(), fresh.value(), req.value().request);
+    ASSERT_RESULT_OK(resp);
+    auto token = finalizeToken(req.value().state, fresh.value(), resp.value());
+    ASSERT_RESULT_OK(token);
+    EXPECT_RESULT_OK(verifyToken(token.value(), fresh.value(), challenge.value()));
+    // The RFC vector issuer's key does not accept it.
+    EXPECT_RESULT_ERROR(
+        verifyToken(token.value(), issuer.value(), challenge.value()), TokenError::WrongKeyId);
+}
+
 TEST(PrivacyPassAuthorization, RoundTripAndRejections)
 {
     const auto vectors = test::readJson("privacypass/rfc9578-type2-vectors.json");
