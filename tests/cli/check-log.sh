@@ -5,23 +5,8 @@
 # Usage: check-log.sh SOTTO_BINARY
 set -uo pipefail
 sotto=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-expect() { # expect <description> <wanted status> <command...>
-    local what=$1 want=$2
-    shift 2
-    "$@" >"$work/out" 2>"$work/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, wanted $want"; cat "$work/out" "$work/err"; failures=$((failures + 1))
-    else
-        echo "ok: $what"
-    fi
-}
-contains() { # contains <description> <file> <text>
-    if grep -qF -- "$3" "$2"; then echo "ok: $1"; else echo "FAIL: $1: no '$3' in"; cat "$2"; failures=$((failures + 1)); fi
-}
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
 log=$work/log
 measurement=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f
