@@ -2,9 +2,9 @@
 // `sotto log init|append|checkpoint`: the release transparency log's writer
 // (C2SP tlog-tiles in a directory, served as static files). The signer key
 // stays in DIR/signer.key (0600); serve only DIR/checkpoint and DIR/tile/.
+#include "protocol/formats/release_statement.h"
 #include "protocol/tlog/log_writer.h"
 #include "tools/sotto/commands.h"
-#include "tools/sotto/release_statement.h"
 
 #include <cstdio>
 #include <fstream>
@@ -55,7 +55,7 @@ int append(Args args)
         return kExitFailure;
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto statement = canonicalReleaseStatement(text);
+    auto statement = formats::canonicalReleaseStatement(text);
     if (!statement) {
         std::fprintf(
             stderr, "sotto log append: %s: %s\n", file.c_str(), statement.detail().c_str());

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "tools/sotto/release_statement.h"
+#include "protocol/formats/release_statement.h"
 
 #include <nlohmann/json.hpp>
 
@@ -8,7 +8,7 @@
 #include <regex>
 #include <set>
 
-namespace sotto::cli {
+namespace sotto::formats {
 namespace {
 
 using Json = nlohmann::json;
@@ -121,4 +121,4 @@ Result<std::string, StatementError> canonicalReleaseStatement(std::string_view t
     return j.dump(-1, ' ', false, Json::error_handler_t::strict);
 }
 
-} // namespace sotto::cli
+} // namespace sotto::formats

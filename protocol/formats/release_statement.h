@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Release statements (DESIGN.md "Release statement"): one transparency log
-// entry per gateway release, as canonical JSON. Lives in tools/ so that
-// protocol/ stays free of a JSON library.
+// entry per gateway release, as canonical JSON.
 #pragma once
 
 #include "protocol/common/result.h"
@@ -9,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace sotto::cli {
+namespace sotto::formats {
 
 enum class StatementError {
     NotJson,      // not parseable JSON (or not UTF-8)
@@ -25,4 +24,4 @@ enum class StatementError {
 // whitespace, UTF-8 (so equal statements are equal log entries).
 Result<std::string, StatementError> canonicalReleaseStatement(std::string_view json);
 
-} // namespace sotto::cli
+} // namespace sotto::formats
