@@ -9,6 +9,13 @@
 // ask (optional base64 DER), key_configs (base64 of the application/ohttp-keys
 // bytes), not_after (unix seconds), release (the release statement object),
 // log_index (the statement's index in the transparency log).
+//
+// Extension (still version 0): `ark` (optional base64 DER), allowed only when
+// provider is "simulated", and then required together with `ask`: a simulated
+// chain's root is created on the development stack, so the client cannot have
+// it pinned and has to receive it (protocol/snp accepts it only when the
+// client's TeePolicy says allowSimulated). Real providers never send an ARK:
+// AMD's are pinned in the client.
 #pragma once
 
 #include "protocol/common/bytes.h"
@@ -34,26 +41,27 @@ enum class EvidenceError {
 
 std::string_view errorName(EvidenceError e);
 
-template <class T>
-using EvidenceResult = Result<T, EvidenceError>;
+template <class T> using EvidenceResult = Result<T, EvidenceError>;
 
 inline constexpr size_t kMaxEvidenceBundleBytes = 64 * 1024;
 
 struct EvidenceBundle {
     uint32_t version = 0;
     std::string platform = "sev-snp";
-    std::string provider;      // "configfs-tsm" | "sev-guest" | "simulated"
-    Bytes report;              // the raw attestation report (0x4A0 bytes)
-    Bytes vcek;                // DER
-    std::optional<Bytes> ask;  // DER, when the provider had it
-    Bytes keyConfigs;          // application/ohttp-keys bytes, exactly as served
-    uint64_t notAfter = 0;     // unix seconds
-    std::string release;       // the release statement, canonical JSON
+    std::string provider;     // "configfs-tsm" | "sev-guest" | "simulated"
+    Bytes report;             // the raw attestation report (0x4A0 bytes)
+    Bytes vcek;               // DER
+    std::optional<Bytes> ask; // DER, when the provider had it
+    std::optional<Bytes> ark; // DER; simulated provider only (see above)
+    Bytes keyConfigs;         // application/ohttp-keys bytes, exactly as served
+    uint64_t notAfter = 0;    // unix seconds
+    std::string release;      // the release statement, canonical JSON
     uint64_t logIndex = 0;
 };
 
 // Canonical JSON (sorted keys, no whitespace); `release` is embedded as an
-// object, not as a string.
+// object, not as a string. A `release` that is not a JSON object is embedded
+// as a string, which parseEvidenceBundle refuses (WrongType).
 std::string encodeEvidenceBundle(const EvidenceBundle &bundle);
 
 // Strict: every rule above is checked, the release statement is validated
