@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace sotto::snp {
@@ -120,9 +121,53 @@ const std::vector<TrustedChain> &pinnedAmdChains()
     return chains;
 }
 
+SnpResult<TrustedChain> simulatedChain(ByteView arkDer, ByteView askDer)
+{
+    auto ark = Certificate::fromDer(arkDer);
+    if (!ark.ok())
+        return fail(SnpError::CertificateMalformed, "simulated ARK: " + ark.detail());
+    auto ask = Certificate::fromDer(askDer);
+    if (!ask.ok())
+        return fail(SnpError::CertificateMalformed, "simulated ASK: " + ask.detail());
+    for (const TrustedChain &amd : pinnedAmdChains())
+        for (const Certificate *c : { &*ark, &*ask })
+            if (c->der() == amd.ark.der() || c->der() == amd.ask.der())
+                return fail(SnpError::SimulatedChainInvalid,
+                    "\"" + c->subjectCommonName() + "\" is AMD's, not a simulated certificate");
+    std::optional<Generation> generation;
+    for (Generation g : { Generation::Milan, Generation::Genoa, Generation::Turin })
+        if (ark->subjectCommonName()
+            == std::string(kSimulatedNamePrefix) + "ARK-" + std::string(generationName(g)))
+            generation = g;
+    if (!generation)
+        return fail(SnpError::SimulatedChainInvalid,
+            "ARK is \"" + ark->subjectCommonName() + "\", expected \""
+                + std::string(kSimulatedNamePrefix) + "ARK-<Milan|Genoa|Turin>\"");
+    const std::string askName
+        = std::string(kSimulatedNamePrefix) + "ASK-" + std::string(generationName(*generation));
+    if (ask->subjectCommonName() != askName)
+        return fail(SnpError::SimulatedChainInvalid,
+            "ASK is \"" + ask->subjectCommonName() + "\", expected \"" + askName + "\"");
+    // A development certificate must not pass for one of AMD's in a UI.
+    for (const Certificate *c : { &*ark, &*ask })
+        if (c->subject().find("Advanced Micro Devices") != std::string::npos)
+            return fail(SnpError::SimulatedChainInvalid,
+                "simulated certificate claims to be AMD's: \"" + c->subject() + "\"");
+    if (auto s = ark->verifySignedBy(*ark); !s.ok())
+        return fail(SnpError::ChainSignatureInvalid, "simulated ARK: " + s.detail());
+    if (auto s = ask->verifySignedBy(*ark); !s.ok())
+        return fail(SnpError::ChainSignatureInvalid, "simulated ASK: " + s.detail());
+    return TrustedChain { *generation, *ark, *ask, true };
+}
+
 SnpResult<VerificationResult> verifyReport(
     ByteView reportBytes, ByteView vcekDer, int64_t now, std::span<const TrustedChain> trusted)
 {
+    if (std::any_of(
+            trusted.begin(), trusted.end(), [](const TrustedChain &c) { return c.simulated; })
+        && std::any_of(
+            trusted.begin(), trusted.end(), [](const TrustedChain &c) { return !c.simulated; }))
+        return fail(SnpError::UnknownRoot, "simulated and AMD chains are never trusted together");
     SOTTO_TRY(const AttestationReport report, AttestationReport::parse(reportBytes));
     if (report.signatureAlgorithm() != kEcdsaP384Sha384)
         return fail(SnpError::UnsupportedSignatureAlgorithm,
@@ -205,6 +250,7 @@ SnpResult<VerificationResult> verifyReport(
     r.committedTcb = committed;
     r.launchTcb = launch;
     r.vcekSha256 = vcek.sha256Fingerprint();
+    r.simulated = chain->simulated;
     return r;
 }
 

@@ -14,15 +14,18 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace sotto::snp {
 
-// One trusted ARK -> ASK pair for a generation.
+// One trusted ARK -> ASK pair for a generation. `simulated`: a development
+// chain of the simulated provider (simulatedChain below), never AMD's.
 struct TrustedChain {
     Generation generation;
     crypto::Certificate ark;
     crypto::Certificate ask;
+    bool simulated = false;
 };
 
 // AMD's ARK and ASK for Milan, Genoa and Turin, built into the binary (see
@@ -48,6 +51,9 @@ struct VerificationResult {
     Tcb committedTcb;
     Tcb launchTcb;
     Bytes vcekSha256; // fingerprint of the VCEK that signed
+    // Signed by a simulated chain (development): no hardware attested this.
+    // checkPolicy refuses it unless the policy says allowSimulated.
+    bool simulated = false;
 };
 
 // AMD VCEK spec 57230 section 3.1 "VCEK Certificate Extensions".
@@ -62,10 +68,25 @@ inline constexpr const char *kFmcSpl = "1.3.6.1.4.1.3704.1.3.9";
 inline constexpr const char *kHwId = "1.3.6.1.4.1.3704.1.4";
 } // namespace oid
 
+// The common names of a simulated chain (tee-backend/attestation simulated
+// provider): "Sotto Simulated ARK-<Generation>", "Sotto Simulated
+// ASK-<Generation>", "Sotto Simulated VCEK".
+inline constexpr std::string_view kSimulatedNamePrefix = "Sotto Simulated ";
+
+// A simulated provider's ARK -> ASK pair, as it comes in an evidence bundle,
+// turned into a TrustedChain with simulated = true. SimulatedChainInvalid
+// unless both are named as above for the same generation, neither is (or
+// claims to be) one of AMD's pinned certificates, the ARK is self-signed and
+// signs the ASK (ChainSignatureInvalid otherwise); CertificateMalformed for
+// bytes that are no certificate. Only a client whose policy allows simulated
+// TEEs should build one; checkPolicy refuses the result otherwise.
+SnpResult<TrustedChain> simulatedChain(ByteView arkDer, ByteView askDer);
+
 // Verifies `report` signed by the DER certificate `vcekDer`, at time `now`
 // (seconds since the Unix epoch; checked against the VCEK's validity), with
 // the given trusted chains (the generation is the one whose ASK issued the
-// VCEK; a v3 report's CPUID generation must agree).
+// VCEK; a v3 report's CPUID generation must agree). Simulated and AMD chains
+// are never mixed in one call (UnknownRoot).
 SnpResult<VerificationResult> verifyReport(
     ByteView report, ByteView vcekDer, int64_t now, std::span<const TrustedChain> trusted);
 

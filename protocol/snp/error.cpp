@@ -18,6 +18,10 @@ std::string_view errorName(SnpError e)
         return "CertificateMalformed";
     case SnpError::UnknownRoot:
         return "UnknownRoot";
+    case SnpError::SimulatedChainInvalid:
+        return "SimulatedChainInvalid";
+    case SnpError::PolicySimulatedNotAllowed:
+        return "PolicySimulatedNotAllowed";
     case SnpError::ChainSignatureInvalid:
         return "ChainSignatureInvalid";
     case SnpError::VcekNotEcdsaP384:

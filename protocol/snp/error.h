@@ -25,8 +25,10 @@ enum class SnpError {
     VcekChipIdMismatch,            // VCEK hwID differs from CHIP_ID
     VcekExpired,                   // "now" is outside the VCEK's validity
     GenerationMismatch,            // a v3 report's CPUID says another generation
+    SimulatedChainInvalid,         // a simulated chain that is not one (chain.h simulatedChain)
     ReportSignatureInvalid,        // the VCEK does not verify the report signature
     // TeePolicy (policy.h): the evidence is genuine but not acceptable.
+    PolicySimulatedNotAllowed,   // a simulated TEE, and the policy does not allow-simulated
     PolicyGenerationNotAllowed,  // the generation is not in the allowed set
     PolicyDebugAllowed,          // the guest policy allows debugging (bit 19)
     PolicyMigrationAgentAllowed, // the guest policy allows a migration agent (bit 18)

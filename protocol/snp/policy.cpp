@@ -22,6 +22,10 @@ SnpStatus atLeast(const char *component, uint8_t got, uint8_t minimum)
 
 SnpStatus checkPolicy(const VerificationResult &evidence, const TeePolicy &policy)
 {
+    if (evidence.simulated && !policy.allowSimulated)
+        return fail(SnpError::PolicySimulatedNotAllowed,
+            "the evidence comes from a simulated TEE (test keys, no hardware), and the policy "
+            "does not allow-simulated");
     const auto &allowed = policy.allowedGenerations;
     if (std::find(allowed.begin(), allowed.end(), evidence.generation) == allowed.end())
         return fail(SnpError::PolicyGenerationNotAllowed,

@@ -26,6 +26,10 @@ struct TcbMinimum {
 };
 
 struct TeePolicy {
+    // Accept evidence from a simulated TEE (VerificationResult::simulated):
+    // development stacks only; a UI shows such evidence as "development",
+    // never as verified.
+    bool allowSimulated = false;
     std::vector<Generation> allowedGenerations { Generation::Milan, Generation::Genoa,
         Generation::Turin };
     TcbMinimum minimumTcb;

@@ -83,6 +83,18 @@ SnpStatus checkZero(ByteView report, Field f, const char *name)
         std::string(name) + ": byte " + hexNumber(at) + " is " + hexNumber(*it) + ", expected 0");
 }
 
+void writeLe(std::span<uint8_t> report, Field f, uint64_t v)
+{
+    for (size_t i = 0; i < f.length; ++i)
+        report[f.offset + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+void writeBytes(std::span<uint8_t> report, Field f, ByteView b)
+{
+    std::copy(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(f.length),
+        report.begin() + static_cast<std::ptrdiff_t>(f.offset));
+}
+
 uint64_t readLe(ByteView b)
 {
     uint64_t v = 0;
@@ -343,6 +355,57 @@ std::optional<Generation> AttestationReport::cpuidGeneration() const
     if (family == 0x1a && model <= 0x1f)
         return Generation::Turin;
     return std::nullopt;
+}
+
+Bytes encodeReport(const ReportFields &f)
+{
+    Bytes out(kReportSize, 0);
+    writeLe(out, kVersion, f.version);
+    writeLe(out, kGuestSvn, f.guestSvn);
+    writeLe(out, kPolicy, f.policy);
+    writeBytes(out, kFamilyId, f.familyId);
+    writeBytes(out, kImageId, f.imageId);
+    writeLe(out, kVmpl, f.vmpl);
+    writeLe(out, kSignatureAlgo, f.signatureAlgorithm);
+    writeLe(out, kCurrentTcb, f.currentTcb);
+    writeLe(out, kPlatformInfo, f.platformInfo);
+    writeLe(out, kFlags, f.flags);
+    writeBytes(out, kReportData, f.reportData);
+    writeBytes(out, kMeasurement, f.measurement);
+    writeBytes(out, kHostData, f.hostData);
+    writeBytes(out, kIdKeyDigest, f.idKeyDigest);
+    writeBytes(out, kAuthorKeyDigest, f.authorKeyDigest);
+    writeBytes(out, kReportId, f.reportId);
+    writeBytes(out, kReportIdMa, f.reportIdMa);
+    writeLe(out, kReportedTcb, f.reportedTcb);
+    writeLe(out, kCpuidFamId, f.cpuidFamilyId);
+    writeLe(out, kCpuidModId, f.cpuidModelId);
+    writeLe(out, kCpuidStep, f.cpuidStepping);
+    writeBytes(out, kChipId, f.chipId);
+    writeLe(out, kCommittedTcb, f.committedTcb);
+    writeLe(out, kCurrentBuild, f.currentBuild);
+    writeLe(out, kCurrentMinor, f.currentMinor);
+    writeLe(out, kCurrentMajor, f.currentMajor);
+    writeLe(out, kCommittedBuild, f.committedBuild);
+    writeLe(out, kCommittedMinor, f.committedMinor);
+    writeLe(out, kCommittedMajor, f.committedMajor);
+    writeLe(out, kLaunchTcb, f.launchTcb);
+    return out;
+}
+
+SnpStatus setReportSignature(std::span<uint8_t> report, ByteView r, ByteView s)
+{
+    if (report.size() != kReportSize)
+        return fail(SnpError::WrongSize,
+            "report is " + std::to_string(report.size()) + " bytes, expected "
+                + std::to_string(kReportSize));
+    if (r.size() != kSignatureR.length || s.size() != kSignatureS.length)
+        return fail(SnpError::WrongSize,
+            "signature R/S are " + std::to_string(r.size()) + "/" + std::to_string(s.size())
+                + " bytes, expected 72 each");
+    writeBytes(report, kSignatureR, r);
+    writeBytes(report, kSignatureS, s);
+    return Done {};
 }
 
 } // namespace sotto::snp

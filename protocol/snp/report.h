@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 
 namespace sotto::snp {
 
@@ -147,5 +148,50 @@ private:
     uint64_t u64(size_t offset) const;
     Bytes m_bytes;
 };
+
+// The fields of a report to encode (the simulated provider plays the
+// firmware's part with it; tests build reports with it). Every field is
+// written at the offset AttestationReport reads it from; reserved bytes and
+// SIGNATURE stay zero.
+struct ReportFields {
+    uint32_t version = 3;
+    uint32_t guestSvn = 0;
+    uint64_t policy = GuestPolicy::kReservedMustBeOne;
+    std::array<uint8_t, 16> familyId {};
+    std::array<uint8_t, 16> imageId {};
+    uint32_t vmpl = 0;
+    uint32_t signatureAlgorithm = 1; // ECDSA P-384 with SHA-384
+    uint64_t currentTcb = 0;
+    uint64_t platformInfo = 0;
+    uint32_t flags = 0; // AUTHOR_KEY_EN (bit 0), MASK_CHIP_KEY (1), SIGNING_KEY (4:2)
+    std::array<uint8_t, 64> reportData {};
+    Digest48 measurement {};
+    std::array<uint8_t, 32> hostData {};
+    Digest48 idKeyDigest {};
+    Digest48 authorKeyDigest {};
+    std::array<uint8_t, 32> reportId {};
+    std::array<uint8_t, 32> reportIdMa {};
+    uint64_t reportedTcb = 0;
+    uint8_t cpuidFamilyId = 0; // version 3+
+    uint8_t cpuidModelId = 0;
+    uint8_t cpuidStepping = 0;
+    std::array<uint8_t, 64> chipId {};
+    uint64_t committedTcb = 0;
+    uint8_t currentBuild = 0;
+    uint8_t currentMinor = 0;
+    uint8_t currentMajor = 0;
+    uint8_t committedBuild = 0;
+    uint8_t committedMinor = 0;
+    uint8_t committedMajor = 0;
+    uint64_t launchTcb = 0;
+};
+
+// The 0x4A0 report bytes with SIGNATURE zero.
+Bytes encodeReport(const ReportFields &fields);
+
+// Writes the signature's R and S (72-byte little-endian fields each, as
+// crypto::signEcdsaP384Sha384LittleEndian makes them) into SIGNATURE.
+// WrongSize when the report is not 0x4A0 bytes or R/S not 72.
+SnpStatus setReportSignature(std::span<uint8_t> report, ByteView r, ByteView s);
 
 } // namespace sotto::snp
