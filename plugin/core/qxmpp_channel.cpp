@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "plugin/core/qxmpp_channel.h"
+
+#include <QXmppClient.h>
+#include <QXmppClientExtension.h>
+#include <QXmppConfiguration.h>
+#include <QXmppIq.h>
+
+#include <QDomElement>
+#include <QRandomGenerator>
+#include <QTextStream>
+#include <QXmlStreamWriter>
+
+namespace sotto::client {
+
+namespace {
+
+void writeElement(QXmlStreamWriter *writer, const XmlElement &e, const QString &parentNs)
+{
+    writer->writeStartElement(e.name());
+    if (e.ns() != parentNs)
+        writer->writeDefaultNamespace(e.ns());
+    for (const auto &[k, v] : e.attributes())
+        writer->writeAttribute(k, v);
+    if (!e.text().isEmpty())
+        writer->writeCharacters(e.text());
+    for (const auto &c : e.children())
+        writeElement(writer, c, e.ns());
+    writer->writeEndElement();
+}
+
+// An IQ whose child is an XmlElement; QXmppIq writes the <iq/> around it.
+class PayloadIq : public QXmppIq {
+public:
+    explicit PayloadIq(XmlElement payload)
+        : m_payload(std::move(payload))
+    { }
+
+protected:
+    void toXmlElementFromChild(QXmlStreamWriter *writer) const override
+    {
+        writeElement(writer, m_payload, QStringLiteral("jabber:client"));
+    }
+
+private:
+    XmlElement m_payload;
+};
+
+} // namespace
+
+class IqRouter : public QXmppClientExtension {
+public:
+    explicit IqRouter(QXmppChannel *channel)
+        : m_channel(channel)
+    { }
+
+    bool handleStanza(const QDomElement &stanza) override
+    {
+        if (stanza.tagName() != QLatin1String("iq"))
+            return false;
+        const QString type = stanza.attribute(QStringLiteral("type"));
+        if (type != QLatin1String("result") && type != QLatin1String("error"))
+            return false;
+        const QString id = stanza.attribute(QStringLiteral("id"));
+        if (!m_channel->m_pending.contains(id))
+            return false;
+        QString text;
+        QTextStream stream(&text);
+        stanza.save(stream, -1);
+        stream.flush();
+        const auto parsed = XmlElement::parse(text);
+        IqReply reply;
+        if (parsed) {
+            reply = IqReply::fromStanza(*parsed);
+        } else {
+            reply.kind = IqReply::Kind::Error;
+            reply.errorCondition = QStringLiteral("undefined-condition");
+        }
+        m_channel->deliver(id, reply);
+        return true;
+    }
+
+private:
+    QXmppChannel *m_channel;
+};
+
+QXmppChannel::QXmppChannel(QObject *parent)
+    : XmppChannel(parent)
+    , m_client(std::make_unique<QXmppClient>())
+{
+    m_router = new IqRouter(this);
+    m_client->addExtension(m_router);
+    connect(
+        m_client.get(), &QXmppClient::connected, this, [this] { Q_EMIT connectedChanged(true); });
+    connect(m_client.get(), &QXmppClient::disconnected, this, [this] {
+        failAll(IqReply::Kind::Disconnected);
+        Q_EMIT connectedChanged(false);
+    });
+    connect(m_client.get(), &QXmppClient::error, this, [this](QXmppClient::Error e) {
+        QString reason;
+        switch (e) {
+        case QXmppClient::SocketError:
+            reason = m_client->socketErrorString();
+            break;
+        case QXmppClient::KeepAliveError:
+            reason = QStringLiteral("no answer to keep-alive");
+            break;
+        case QXmppClient::XmppStreamError:
+            reason = QStringLiteral("XMPP stream error (wrong password or refused login?)");
+            break;
+        default:
+            reason = QStringLiteral("unknown error");
+        }
+        Q_EMIT connectFailed(reason);
+    });
+}
+
+QXmppChannel::~QXmppChannel()
+{
+    // Callers are being torn down too: drop the callbacks without calling them.
+    m_pending.clear();
+}
+
+void QXmppChannel::connectToServer(const XmppAccount &account)
+{
+    m_jid = account.jid;
+    QXmppConfiguration config;
+    config.setJid(account.jid);
+    config.setPassword(account.password);
+    if (!account.host.isEmpty())
+        config.setHost(account.host);
+    config.setPort(account.port);
+    config.setResource(
+        QStringLiteral("sotto-") + QString::number(QRandomGenerator::global()->generate(), 16));
+    config.setIgnoreSslErrors(account.ignoreTlsErrors);
+    m_client->connectToServer(config);
+}
+
+void QXmppChannel::disconnectFromServer()
+{
+    m_client->disconnectFromServer();
+}
+
+bool QXmppChannel::isConnected() const
+{
+    return m_client->isConnected();
+}
+
+void QXmppChannel::sendIq(
+    const QString &to, IqType type, const XmlElement &payload, IqCallback done)
+{
+    const QString id = QStringLiteral("sotto-%1-%2")
+                           .arg(++m_nextId)
+                           .arg(QRandomGenerator::global()->generate(), 0, 16);
+    if (!isConnected()) {
+        QTimer::singleShot(0, this, [done] {
+            IqReply r;
+            r.kind = IqReply::Kind::Disconnected;
+            done(r);
+        });
+        return;
+    }
+    PayloadIq iq(payload);
+    iq.setId(id);
+    iq.setTo(to);
+    iq.setType(type == IqType::Get ? QXmppIq::Get : QXmppIq::Set);
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, this, [this, id] {
+        IqReply r;
+        r.kind = IqReply::Kind::Timeout;
+        deliver(id, r);
+    });
+    m_pending.insert(id, Pending { std::move(done), timer });
+    timer->start(m_iqTimeoutMs);
+    if (!m_client->sendPacket(iq)) {
+        QTimer::singleShot(0, this, [this, id] {
+            IqReply r;
+            r.kind = IqReply::Kind::Disconnected;
+            deliver(id, r);
+        });
+    }
+}
+
+void QXmppChannel::deliver(const QString &id, const IqReply &reply)
+{
+    auto it = m_pending.find(id);
+    if (it == m_pending.end())
+        return;
+    Pending pending = std::move(it.value());
+    m_pending.erase(it);
+    pending.timer->deleteLater();
+    // Answers come from the socket's signal, never from inside sendIq.
+    pending.done(reply);
+}
+
+void QXmppChannel::failAll(IqReply::Kind kind)
+{
+    const auto ids = m_pending.keys();
+    for (const auto &id : ids) {
+        IqReply r;
+        r.kind = kind;
+        deliver(id, r);
+    }
+}
+
+} // namespace sotto::client

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// XmppChannel over QXmpp (Debian libqxmpp-dev, QXmpp 1.4), for the sotto CLI
+// and bots. QXmpp 1.4 has no IQ futures, so a client extension sees every
+// incoming stanza first and takes the answers to our IQs by id.
+#pragma once
+
+#include "plugin/core/xmpp_channel.h"
+
+#include <QHash>
+#include <QTimer>
+
+#include <memory>
+
+class QXmppClient;
+
+namespace sotto::client {
+
+class IqRouter;
+
+struct XmppAccount {
+    QString jid;      // bare JID
+    QString password; // kept only until the connection is made
+    QString host;     // empty: from the JID's domain (SRV lookup by QXmpp)
+    int port = 5222;
+    // For the local development stack on loopback (self-signed certificate).
+    bool ignoreTlsErrors = false;
+};
+
+class QXmppChannel : public XmppChannel {
+    Q_OBJECT
+public:
+    explicit QXmppChannel(QObject *parent = nullptr);
+    ~QXmppChannel() override;
+
+    // Starts connecting; emits connectedChanged(true) or connectFailed().
+    void connectToServer(const XmppAccount &account);
+    void disconnectFromServer();
+
+    bool isConnected() const override;
+    QString accountJid() const override { return m_jid; }
+    void sendIq(
+        const QString &to, IqType type, const XmlElement &payload, IqCallback done) override;
+
+    // How long an IQ may wait for its answer.
+    void setIqTimeout(int milliseconds) { m_iqTimeoutMs = milliseconds; }
+
+Q_SIGNALS:
+    void connectFailed(const QString &reason);
+
+private:
+    friend class IqRouter;
+    void deliver(const QString &id, const IqReply &reply);
+    void failAll(IqReply::Kind kind);
+
+    std::unique_ptr<QXmppClient> m_client;
+    IqRouter *m_router = nullptr; // owned by m_client
+    QString m_jid;
+    int m_iqTimeoutMs = 30000;
+    struct Pending {
+        IqCallback done;
+        QTimer *timer = nullptr;
+    };
+    QHash<QString, Pending> m_pending;
+    quint64 m_nextId = 0;
+};
+
+} // namespace sotto::client

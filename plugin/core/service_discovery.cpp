@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "plugin/core/service_discovery.h"
+
+#include <QTimer>
+
+namespace sotto::client {
+
+ServiceDiscovery::ServiceDiscovery(XmppChannel *channel, QObject *parent)
+    : QObject(parent)
+    , m_channel(channel)
+{ }
+
+std::optional<ServiceConfig> ServiceDiscovery::cached() const
+{
+    if (m_cached && QDateTime::currentDateTimeUtc() < m_cachedUntil)
+        return m_cached;
+    return std::nullopt;
+}
+
+Failure<ClientError> ServiceDiscovery::iqFailure(const IqReply &reply, const QString &what)
+{
+    switch (reply.kind) {
+    case IqReply::Kind::Timeout:
+        return fail(ClientError::XmppTimeout, what.toStdString());
+    case IqReply::Kind::Disconnected:
+        return fail(ClientError::NotConnected, what.toStdString());
+    default:
+        return fail(ClientError::XmppError,
+            (what + QStringLiteral(": ") + reply.errorCondition
+                + (reply.errorText.isEmpty() ? QString() : QStringLiteral(" ") + reply.errorText))
+                .toStdString());
+    }
+}
+
+void ServiceDiscovery::discover(Callback done)
+{
+    if (auto c = cached()) {
+        QTimer::singleShot(0, this, [done, c = *c] { done(c); });
+        return;
+    }
+    if (!m_channel || !m_channel->isConnected()) {
+        QTimer::singleShot(0, this, [done] {
+            done(fail(ClientError::NotConnected, std::string("the XMPP account is offline")));
+        });
+        return;
+    }
+    const QString domain = m_channel->serverDomain();
+    QPointer<ServiceDiscovery> self(this);
+    m_channel->sendIq(domain, IqType::Get, XmlElement(QStringLiteral("query"), kDiscoItemsNs),
+        [self, done, domain](const IqReply &reply) {
+            if (!self)
+                return;
+            if (!reply.ok()) {
+                done(iqFailure(reply, QStringLiteral("disco#items of ") + domain));
+                return;
+            }
+            QStringList items;
+            for (const auto &item : reply.payload.childrenNamed(QStringLiteral("item"))) {
+                const QString jid = item.attribute(QStringLiteral("jid"));
+                // Components are addressed by a domain JID (no node, no resource).
+                if (!jid.isEmpty() && !jid.contains(QLatin1Char('@'))
+                    && !item.hasAttribute(QStringLiteral("node")))
+                    items.append(jid);
+            }
+            self->queryItems(items, done, std::nullopt);
+        });
+}
+
+void ServiceDiscovery::queryItems(
+    QStringList items, Callback done, std::optional<Failure<ClientError>> firstError)
+{
+    if (items.isEmpty()) {
+        if (firstError && firstError->code != ClientError::ServiceNotFound)
+            done(*firstError);
+        else
+            done(fail(ClientError::ServiceNotFound,
+                (m_channel ? m_channel->serverDomain() : QString()).toStdString()
+                    + " lists no component with the urn:sotto:pp:0 form"));
+        return;
+    }
+    const QString jid = items.takeFirst();
+    QPointer<ServiceDiscovery> self(this);
+    if (!m_channel) {
+        done(fail(ClientError::NotConnected, std::string("the XMPP account is gone")));
+        return;
+    }
+    m_channel->sendIq(jid, IqType::Get, XmlElement(QStringLiteral("query"), kDiscoInfoNs),
+        [self, done, jid, items, firstError](const IqReply &reply) {
+            if (!self)
+                return;
+            if (!reply.ok()) {
+                // Another item may still be the service; remember the first
+                // error in case none is.
+                self->queryItems(items, done,
+                    firstError
+                        ? firstError
+                        : std::optional(iqFailure(reply, QStringLiteral("disco#info of ") + jid)));
+                return;
+            }
+            auto config = parseServiceForm(reply.payload, jid);
+            if (!config.ok() && config.error() == ClientError::ServiceNotFound) {
+                self->queryItems(items, done, firstError);
+                return;
+            }
+            if (config.ok()) {
+                self->m_cached = *config;
+                self->m_cachedUntil = QDateTime::currentDateTimeUtc().addSecs(
+                    static_cast<qint64>(self->m_ttl.count()));
+            }
+            done(config);
+        });
+}
+
+} // namespace sotto::client
