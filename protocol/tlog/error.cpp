@@ -76,6 +76,12 @@ std::string_view errorName(TlogError e)
         return "LogExists";
     case TlogError::LogCorrupt:
         return "LogCorrupt";
+    case TlogError::TileMismatch:
+        return "TileMismatch";
+    case TlogError::InvalidEntry:
+        return "InvalidEntry";
+    case TlogError::NotWitnessed:
+        return "NotWitnessed";
     }
     return "Unknown";
 }

@@ -58,6 +58,11 @@ enum class TlogError {
     StorageFailed, // the log writer could not read, write, fsync or rename a file of its directory
     LogExists,     // `init` on a directory that already holds a log
     LogCorrupt,    // the tiles on disk do not hash to the root of the log's own checkpoint
+
+    // Audit (the whole log recomputed from its entries) and witnesses.
+    TileMismatch, // a served hash tile differs from the hashes its entries give
+    InvalidEntry, // an entry the auditor's validator refuses (not a release statement)
+    NotWitnessed, // a cosignature by a key that is not among the witnesses given
 };
 
 std::string_view errorName(TlogError e);

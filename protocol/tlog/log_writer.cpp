@@ -2,6 +2,7 @@
 #include "protocol/tlog/log_writer.h"
 
 #include "protocol/tlog/tiles.h"
+#include "protocol/tlog/witness.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -67,7 +68,8 @@ std::vector<std::vector<Hash>> tileLevels(const std::vector<Hash> &leaves)
 TlogStatus writeFileAtomically(const fs::path &path, ByteView data, unsigned mode)
 {
     std::error_code ec;
-    const fs::path dir = path.parent_path();
+    // A bare file name lives in the current directory.
+    const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
     fs::create_directories(dir, ec);
     if (ec)
         return fail(
@@ -192,6 +194,17 @@ TlogStatus LogWriter::writeCheckpoint(const Checkpoint &checkpoint)
 {
     const std::string text = formatCheckpoint(checkpoint);
     SOTTO_TRY(std::string note, signNote(text, std::span(&m_signer, 1)));
+    // Re-signing the same checkpoint keeps the witnesses' cosignatures: they
+    // cover this very text. A new tree head drops them (they vouch for the
+    // old one only, and a client must not count them for the new one).
+    if (!m_note.empty() && text == formatCheckpoint(m_checkpoint)) {
+        if (auto old = parseNote(m_note)) {
+            for (const NoteSignature &sig : old->signatures) {
+                if (sig.name != m_signer.name() || sig.keyId != m_signer.keyId())
+                    note += formatSignatureLine(sig);
+            }
+        }
+    }
     SOTTO_TRY(Done d, writeFileAtomically(m_dir / kCheckpointFile, asBytes(note)));
     (void)d;
     m_checkpoint = checkpoint;
@@ -203,6 +216,30 @@ TlogResult<std::string> LogWriter::resign()
 {
     SOTTO_TRY(Done d, writeCheckpoint(m_checkpoint));
     (void)d;
+    return m_note;
+}
+
+TlogResult<std::string> LogWriter::addCosignatures(
+    std::span<const NoteSignature> cosignatures, std::span<const NoteVerifier> witnesses)
+{
+    const std::string text = formatCheckpoint(m_checkpoint);
+    SOTTO_TRY(Done checked, checkCosignatures(text, cosignatures, witnesses));
+    (void)checked;
+    SOTTO_TRY(Note note, parseNote(m_note));
+    for (const NoteSignature &sig : cosignatures) {
+        std::erase_if(note.signatures, [&](const NoteSignature &old) {
+            return old.name == sig.name && old.keyId == sig.keyId;
+        });
+        note.signatures.push_back(sig);
+    }
+    if (note.signatures.size() > kMaxNoteSignatures)
+        return fail(TlogError::NoteTooManySignatures,
+            "the checkpoint would carry " + std::to_string(note.signatures.size())
+                + " signatures, at most " + std::to_string(kMaxNoteSignatures) + " are accepted");
+    std::string out = formatNote(note);
+    SOTTO_TRY(Done d, writeFileAtomically(m_dir / kCheckpointFile, asBytes(out)));
+    (void)d;
+    m_note = std::move(out);
     return m_note;
 }
 

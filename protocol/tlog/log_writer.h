@@ -52,8 +52,17 @@ public:
     // Appends entries; returns the index of the first. All or nothing: on
     // failure the checkpoint on disk is unchanged.
     TlogResult<uint64_t> append(std::span<const Bytes> entries);
-    // Re-signs the current checkpoint, writes it and returns the note.
+    // Re-signs the current checkpoint, writes it and returns the note. The
+    // witnesses' cosignatures of this checkpoint are kept.
     TlogResult<std::string> resign();
+    // Adds witness cosignatures of the current checkpoint to the checkpoint
+    // file (C2SP tlog-cosignature: served as extra signature lines of the
+    // note), replacing an older one by the same key, and rewrites it
+    // atomically. Errors: those of checkCosignatures (witness.h),
+    // NoteTooManySignatures beyond kMaxNoteSignatures lines, StorageFailed.
+    // The next append drops them all: they cover the old tree size only.
+    TlogResult<std::string> addCosignatures(
+        std::span<const NoteSignature> cosignatures, std::span<const NoteVerifier> witnesses);
 
     const Checkpoint &checkpoint() const { return m_checkpoint; }
     const std::string &checkpointNote() const { return m_note; }
