@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `sotto log init|append|checkpoint`: the release transparency log's writer
-// (C2SP tlog-tiles in a directory, served as static files). The signer key
-// stays in DIR/signer.key (0600); serve only DIR/checkpoint and DIR/tile/.
+// `sotto log init|append|checkpoint|cosign`: the release transparency log's
+// writer (C2SP tlog-tiles in a directory, served as static files). The signer
+// key stays in DIR/signer.key (0600); serve only DIR/checkpoint and DIR/tile/
+// (deploy/nginx/log.conf). `cosign` adds witnesses' cosignatures to the
+// served checkpoint (C2SP tlog-cosignature).
 #include "protocol/formats/release_statement.h"
 #include "protocol/tlog/log_writer.h"
+#include "protocol/tlog/witness.h"
+#include "tools/sotto/cli_options.h"
 #include "tools/sotto/commands.h"
 
 #include <cstdio>
@@ -19,7 +23,10 @@ int usage()
     std::fprintf(stderr,
         "usage: sotto log init DIR --origin NAME     create a log and its Ed25519 key\n"
         "       sotto log append DIR STATEMENT.json  validate a release statement and append it\n"
-        "       sotto log checkpoint DIR             re-sign and print the current checkpoint\n");
+        "       sotto log checkpoint DIR             re-sign and print the current checkpoint\n"
+        "       sotto log cosign DIR FILE --witness-key VKEY [--witness-key VKEY]...\n"
+        "           verify the cosignature line(s) in FILE (from `sotto witness cosign`)\n"
+        "           against the current checkpoint and serve them with it\n");
     return kExitUsage;
 }
 
@@ -87,6 +94,44 @@ int checkpoint(Args args)
     return kExitOk;
 }
 
+int cosign(Args args)
+{
+    Options opts({ "--witness-key" }, {}, { "--witness-key" });
+    if (!opts.parse(args) || opts.positional().size() != 2
+        || opts.values("--witness-key").empty()) {
+        if (!opts.error().empty())
+            std::fprintf(stderr, "sotto log cosign: %s\n", opts.error().c_str());
+        return usage();
+    }
+    std::vector<tlog::NoteVerifier> witnesses;
+    for (const std::string &w : opts.values("--witness-key")) {
+        auto key = tlog::NoteVerifier::parse(w);
+        if (!key)
+            return failed("cosign", key);
+        witnesses.push_back(*key);
+    }
+    const std::string file = opts.positional()[1];
+    const auto lines = readWholeFile(file);
+    if (!lines) {
+        std::fprintf(stderr, "sotto log cosign: cannot read %s\n", file.c_str());
+        return kExitFailure;
+    }
+    auto cosignatures = tlog::parseSignatureLines(*lines);
+    if (!cosignatures) {
+        std::fprintf(
+            stderr, "sotto log cosign: %s: %s\n", file.c_str(), cosignatures.detail().c_str());
+        return kExitFailure;
+    }
+    auto writer = tlog::LogWriter::open(opts.positional()[0]);
+    if (!writer)
+        return failed("cosign", writer);
+    auto note = writer->addCosignatures(*cosignatures, witnesses);
+    if (!note)
+        return failed("cosign", note);
+    std::fputs(note->c_str(), stdout);
+    return kExitOk;
+}
+
 } // namespace
 
 int runLog(Args args)
@@ -103,6 +148,8 @@ int runLog(Args args)
         return append(args.subspan(1));
     if (args[0] == "checkpoint")
         return checkpoint(args.subspan(1));
+    if (args[0] == "cosign")
+        return cosign(args.subspan(1));
     return usage();
 }
 
