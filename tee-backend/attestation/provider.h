@@ -25,24 +25,28 @@
 namespace sotto::attestation {
 
 enum class AttestError {
-    Unavailable,     // the provider's device or directory is not there
-    DeviceFailed,    // the kernel/firmware refused (errno and firmware code in detail)
-    BadResponse,     // the device returned something that is not a valid report/cert table
-    BadReportData,   // REPORT_DATA is not 64 bytes
-    NoCertificates,  // no VCEK from the device and none configured
-    StorageFailed,   // the simulated chain directory cannot be read or written
+    Unavailable,    // the provider's device or directory is not there
+    DeviceFailed,   // the kernel/firmware refused (errno and firmware code in detail)
+    BadResponse,    // the device returned something that is not a valid report/cert table
+    BadReportData,  // REPORT_DATA is not 64 bytes
+    NoCertificates, // no VCEK from the device and none configured
+    StorageFailed,  // the simulated chain directory cannot be read or written
 };
 
 std::string_view errorName(AttestError e);
 
-template <class T>
-using AttestResult = Result<T, AttestError>;
+template <class T> using AttestResult = Result<T, AttestError>;
+using AttestStatus = Status<AttestError>;
 
 struct Evidence {
     std::string provider;     // "configfs-tsm" | "sev-guest" | "simulated"
     Bytes report;             // 0x4A0 bytes, as the firmware (or the simulator) signed it
     Bytes vcek;               // DER
     std::optional<Bytes> ask; // DER, when known
+    // DER; the simulated provider only (its root cannot be pinned by clients,
+    // see protocol/formats/evidence.h). Real providers leave it empty: AMD's
+    // ARKs are pinned in protocol/snp.
+    std::optional<Bytes> ark;
 };
 
 class Provider {
@@ -65,8 +69,19 @@ struct ProviderOptions {
     // real providers: VCEK/ASK DER files when the host does not supply them.
     std::optional<std::filesystem::path> vcekFile;
     std::optional<std::filesystem::path> askFile;
+    // configfs-tsm: the report directory (Linux ABI configfs-tsm-report);
+    // tests point it at a directory tree of recorded bytes.
+    std::filesystem::path configfsTsmRoot = "/sys/kernel/config/tsm/report";
+    // sev-guest: the device node of the Linux sev-guest driver.
+    std::filesystem::path sevGuestDevice = "/dev/sev-guest";
 };
 
 AttestResult<std::unique_ptr<Provider>> openProvider(const ProviderOptions &options);
+
+// The simulated launch measurement of `files` (ProviderOptions::measuredFiles):
+// SHA-384("sotto-simulated-measurement-v1" || for each file, in order: its
+// size as u64 big-endian || its bytes). 48 bytes; a release statement for a
+// simulated gateway carries it (hex). StorageFailed when a file cannot be read.
+AttestResult<Bytes> simulatedMeasurement(const std::vector<std::filesystem::path> &files);
 
 } // namespace sotto::attestation
