@@ -38,7 +38,8 @@ public:
     // (DESIGN.md shapes). Thread-safe: the gateway calls it from its workers.
     // Failure details must not quote the request's text.
     virtual Result<std::string, EngineError> run(
-        Feature feature, std::string_view request, Deadline deadline) = 0;
+        Feature feature, std::string_view request, Deadline deadline)
+        = 0;
 };
 
 } // namespace sotto::engines
