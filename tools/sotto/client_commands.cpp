@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `sotto summarize`, `sotto rewrite`, `sotto status`: the client pipeline of
+// plugin/core (ProcessingSession) over a QXmpp account, for the demo, admins
+// and QA. Progress goes to stderr on a terminal; --json prints one object
+// {"result": <the gateway's answer>, "verification": <VerificationReport>}.
+// Exit 0 only when the request succeeded (status: when verification did).
+#include "plugin/core/processing_session.h"
+#include "plugin/core/qxmpp_channel.h"
+#include "tools/sotto/cli_options.h"
+#include "tools/sotto/commands.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+#include <QTextStream>
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <unistd.h>
+
+namespace sotto::cli {
+namespace {
+
+using client::ClientFailure;
+using client::ProcessingOutcome;
+using client::ProcessingSession;
+using client::VerificationReport;
+
+int usage(const char *command)
+{
+    std::fprintf(stderr,
+        "usage: sotto summarize (--stack STACK.json [--user N] | --account JID --password-file F\n"
+        "                        [--host H] [--port P]) (--chat CHAT.json) [--json]\n"
+        "                        [--lang L] [--max-points N] [--profile DIR] [--policy FILE]\n"
+        "       sotto rewrite (--stack ... | --account ...) --style "
+        "formal|friendly|concise|proofread\n"
+        "                        [--json] [--lang L] [--profile DIR] [--policy FILE] [TEXT|-]\n"
+        "       sotto status (--stack ... | --account ...) [--json] [--profile DIR] [--policy "
+        "FILE]\n"
+        "CHAT.json is {\"messages\":[{\"from\",\"time\",\"text\"}]}; a message may carry\n"
+        "\"no_private_processing\": true (the participant's urn:sotto:acp:0 marker).\n");
+    (void)command;
+    return kExitUsage;
+}
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+void errLine(const QString &s)
+{
+    std::fprintf(stderr, "%s\n", s.toLocal8Bit().constData());
+}
+
+struct Setup {
+    client::XmppAccount account;
+    QString profileDir;
+    QString policyPath;
+    bool json = false;
+};
+
+// The account from --stack (DESIGN.md "Local stack") or --account.
+std::optional<Setup> readSetup(const Options &o, const char *command)
+{
+    Setup s;
+    s.json = o.has("--json");
+    if (auto stack = o.value("--stack")) {
+        QFile f(q(*stack));
+        if (!f.open(QIODevice::ReadOnly)) {
+            errLine(
+                QStringLiteral("sotto %1: cannot read %2").arg(QLatin1String(command), q(*stack)));
+            return std::nullopt;
+        }
+        const auto root = QJsonDocument::fromJson(f.readAll()).object();
+        const auto xmpp = root.value(QStringLiteral("xmpp")).toObject();
+        const auto users = xmpp.value(QStringLiteral("users")).toArray();
+        const int index = o.value("--user") ? std::stoi(*o.value("--user")) : 0;
+        if (users.isEmpty() || index < 0 || index >= users.size()) {
+            errLine(QStringLiteral("sotto %1: %2 has no XMPP user %3")
+                        .arg(QLatin1String(command), q(*stack))
+                        .arg(index));
+            return std::nullopt;
+        }
+        const auto user = users.at(index).toObject();
+        s.account.jid = user.value(QStringLiteral("jid")).toString();
+        s.account.password = user.value(QStringLiteral("password")).toString();
+        s.account.host = xmpp.value(QStringLiteral("host")).toString();
+        s.account.port = xmpp.value(QStringLiteral("port")).toInt(5222);
+        // The local stack runs on loopback with a self-signed certificate.
+        s.account.ignoreTlsErrors = QHostAddress(s.account.host).isLoopback()
+            || s.account.host == QLatin1String("localhost");
+        s.profileDir = QFileInfo(q(*stack)).absoluteDir().filePath(
+            QStringLiteral("client-profile/") + s.account.jid);
+    } else if (auto jid = o.value("--account")) {
+        auto passwordFile = o.value("--password-file");
+        if (!passwordFile) {
+            errLine(QStringLiteral("sotto %1: --account needs --password-file")
+                        .arg(QLatin1String(command)));
+            return std::nullopt;
+        }
+        QFile f(q(*passwordFile));
+        if (!f.open(QIODevice::ReadOnly)) {
+            errLine(QStringLiteral("sotto %1: cannot read the password file")
+                        .arg(QLatin1String(command)));
+            return std::nullopt;
+        }
+        s.account.jid = q(*jid);
+        s.account.password = QString::fromUtf8(f.readAll()).trimmed();
+        if (auto host = o.value("--host"))
+            s.account.host = q(*host);
+        if (auto port = o.value("--port"))
+            s.account.port = std::stoi(*port);
+        s.profileDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+            + QStringLiteral("/sotto/") + s.account.jid;
+    } else {
+        usage(command);
+        return std::nullopt;
+    }
+    if (auto profile = o.value("--profile"))
+        s.profileDir = q(*profile);
+    s.policyPath = o.value("--policy") ? q(*o.value("--policy")) : client::defaultAdminPolicyPath();
+    return s;
+}
+
+// Runs `body` once the account is connected, then the event loop until it
+// calls quit(code).
+class Runner {
+public:
+    explicit Runner(const Setup &setup)
+        : m_setup(setup)
+    {
+        m_channel = std::make_unique<client::QXmppChannel>();
+        client::SessionOptions options;
+        options.profileDir = setup.profileDir;
+        options.adminPolicyPath = setup.policyPath;
+        m_session = std::make_unique<ProcessingSession>(m_channel.get(), options);
+        m_tty = isatty(STDERR_FILENO) != 0;
+        QObject::connect(
+            m_session.get(), &ProcessingSession::progress, [this](const QString &step) {
+                if (m_tty)
+                    std::fprintf(stderr, "\r\033[K%s", step.toLocal8Bit().constData());
+            });
+    }
+
+    int exec(std::function<void()> body)
+    {
+        if (auto s = m_session->init(); !s.ok()) {
+            errLine(client::toFailure(s.failure()).describe());
+            return kExitFailure;
+        }
+        QObject::connect(
+            m_channel.get(), &client::QXmppChannel::connectFailed, [this](const QString &why) {
+                if (!m_started) {
+                    clearProgress();
+                    errLine(QStringLiteral("sotto: cannot connect %1: %2")
+                                .arg(m_setup.account.jid, why));
+                    QCoreApplication::exit(kExitFailure);
+                }
+            });
+        QObject::connect(
+            m_channel.get(), &client::XmppChannel::connectedChanged, [this, body](bool up) {
+                if (up && !m_started) {
+                    m_started = true;
+                    body();
+                }
+            });
+        if (m_tty)
+            std::fprintf(
+                stderr, "Connecting as %s…", m_setup.account.jid.toLocal8Bit().constData());
+        m_channel->connectToServer(m_setup.account);
+        const int code = QCoreApplication::exec();
+        m_channel->disconnectFromServer();
+        return code;
+    }
+
+    void clearProgress()
+    {
+        if (m_tty)
+            std::fprintf(stderr, "\r\033[K");
+    }
+
+    ProcessingSession *session() { return m_session.get(); }
+    const Setup &setup() const { return m_setup; }
+
+    // Prints the outcome and ends the event loop with the exit status.
+    void report(const std::optional<ProcessingOutcome> &outcome,
+        const std::optional<ClientFailure> &failure, const VerificationReport &verification,
+        const std::function<void(const QJsonObject &)> &printText)
+    {
+        clearProgress();
+        if (failure) {
+            errLine(QStringLiteral("sotto: ") + failure->describe());
+            if (m_setup.json) {
+                const QJsonObject o {
+                    { QStringLiteral("error"),
+                        QJsonObject { { QStringLiteral("code"), client::errorName(failure->code) },
+                            { QStringLiteral("message"), failure->message() },
+                            { QStringLiteral("detail"), failure->detail } } },
+                    { QStringLiteral("verification"), verification.toJson() }
+                };
+                std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
+            }
+            QCoreApplication::exit(kExitFailure);
+            return;
+        }
+        if (m_setup.json) {
+            const QJsonObject o { { QStringLiteral("result"), outcome->result },
+                { QStringLiteral("verification"), outcome->verification.toJson() } };
+            std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
+        } else {
+            printText(outcome->result);
+            std::printf("\n%s\n", outcome->verification.summary().toLocal8Bit().constData());
+        }
+        std::fflush(stdout);
+        QCoreApplication::exit(kExitOk);
+    }
+
+private:
+    Setup m_setup;
+    std::unique_ptr<client::QXmppChannel> m_channel;
+    std::unique_ptr<ProcessingSession> m_session;
+    bool m_tty = false;
+    bool m_started = false;
+};
+
+void printList(const QJsonObject &result, const char *key, const char *title)
+{
+    const auto list = result.value(QLatin1String(key)).toArray();
+    if (list.isEmpty())
+        return;
+    std::printf("%s:\n", title);
+    for (const auto &item : list) {
+        const QString text = item.isString()
+            ? item.toString()
+            : QString::fromUtf8(QJsonDocument(item.toObject()).toJson(QJsonDocument::Compact));
+        std::printf("  - %s\n", text.toLocal8Bit().constData());
+    }
+}
+
+// QCoreApplication needs argc/argv that outlive it.
+struct App {
+    int argc = 1;
+    char name[6] = "sotto";
+    char *argv[2] = { name, nullptr };
+    QCoreApplication app { argc, argv };
+};
+
+const std::set<std::string_view> kAccountOptions = { "--stack", "--user", "--account",
+    "--password-file", "--host", "--port", "--profile", "--policy", "--lang" };
+
+} // namespace
+
+int runSummarize(Args args)
+{
+    auto valued = kAccountOptions;
+    valued.insert({ "--chat", "--with", "--max-points" });
+    Options o(valued, { "--json" });
+    if (!o.parse(args) || !o.positional().empty()) {
+        if (!o.error().empty())
+            std::fprintf(stderr, "sotto summarize: %s\n", o.error().c_str());
+        return usage("summarize");
+    }
+    if (o.value("--with")) {
+        std::fprintf(stderr,
+            "sotto summarize: --with JID needs the chat's history from the server's archive, which "
+            "this build does not read yet; export the chat and pass --chat CHAT.json\n");
+        return kExitUsage;
+    }
+    auto chatFile = o.value("--chat");
+    if (!chatFile)
+        return usage("summarize");
+    App app;
+    QFile f(q(*chatFile));
+    if (!f.open(QIODevice::ReadOnly)) {
+        errLine(QStringLiteral("sotto summarize: cannot read ") + q(*chatFile));
+        return kExitFailure;
+    }
+    const auto chat = QJsonDocument::fromJson(f.readAll()).object();
+    const QJsonArray raw = chat.value(QStringLiteral("messages")).toArray();
+    if (raw.isEmpty()) {
+        errLine(QStringLiteral("sotto summarize: %1 has no messages").arg(q(*chatFile)));
+        return kExitFailure;
+    }
+    // The markers stay on this side: the gateway gets from, time, text only.
+    client::ChatProcessingInput markers;
+    markers.roomForbidsProcessing
+        = chat.value(QStringLiteral("room_no_private_processing")).toBool();
+    QJsonArray messages;
+    for (const auto &m : raw) {
+        const auto msg = m.toObject();
+        markers.messages.append({ msg.value(QStringLiteral("from")).toString(),
+            msg.value(QStringLiteral("no_private_processing")).toBool() });
+        messages.append(QJsonObject { { QStringLiteral("from"), msg.value(QStringLiteral("from")) },
+            { QStringLiteral("time"), msg.value(QStringLiteral("time")) },
+            { QStringLiteral("text"), msg.value(QStringLiteral("text")) } });
+    }
+    auto setup = readSetup(o, "summarize");
+    if (!setup)
+        return kExitUsage;
+    const QString lang = o.value("--lang") ? q(*o.value("--lang")) : QString();
+    const int maxPoints = o.value("--max-points") ? std::stoi(*o.value("--max-points")) : 0;
+    Runner runner(*setup);
+    return runner.exec([&] {
+        runner.session()->summarize(messages, markers, lang, maxPoints,
+            [&](const auto &outcome, const auto &failure, const auto &report) {
+                runner.report(outcome, failure, report, [](const QJsonObject &r) {
+                    printList(r, "summary", "Summary");
+                    printList(r, "decisions", "Decisions");
+                    printList(r, "questions", "Open questions");
+                    printList(r, "actions", "Actions");
+                });
+            });
+    });
+}
+
+int runRewrite(Args args)
+{
+    auto valued = kAccountOptions;
+    valued.insert("--style");
+    Options o(valued, { "--json" });
+    if (!o.parse(args) || o.positional().size() > 1) {
+        if (!o.error().empty())
+            std::fprintf(stderr, "sotto rewrite: %s\n", o.error().c_str());
+        return usage("rewrite");
+    }
+    const auto style = o.value("--style");
+    static const std::set<std::string> kStyles = { "formal", "friendly", "concise", "proofread" };
+    if (!style || !kStyles.count(*style))
+        return usage("rewrite");
+    std::string text;
+    if (o.positional().empty() || o.positional().front() == "-")
+        text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    else
+        text = o.positional().front();
+    App app;
+    auto setup = readSetup(o, "rewrite");
+    if (!setup)
+        return kExitUsage;
+    const QString lang = o.value("--lang") ? q(*o.value("--lang")) : QString();
+    Runner runner(*setup);
+    return runner.exec([&] {
+        runner.session()->rewrite(QString::fromStdString(text).trimmed(), q(*style), lang,
+            [&](const auto &outcome, const auto &failure, const auto &report) {
+                runner.report(outcome, failure, report, [](const QJsonObject &r) {
+                    std::printf("%s\n",
+                        r.value(QStringLiteral("text")).toString().toLocal8Bit().constData());
+                    printList(r, "changes", "Changes");
+                });
+            });
+    });
+}
+
+int runStatus(Args args)
+{
+    Options o(kAccountOptions, { "--json" });
+    if (!o.parse(args) || !o.positional().empty())
+        return usage("status");
+    App app;
+    auto setup = readSetup(o, "status");
+    if (!setup)
+        return kExitUsage;
+    Runner runner(*setup);
+    return runner.exec([&] {
+        runner.session()->verifyOnly([&](const std::optional<ClientFailure> &failure,
+                                         const VerificationReport &report,
+                                         const std::optional<client::ServiceConfig> &service) {
+            runner.clearProgress();
+            const int tokens = service ? runner.session()->wallet()->count(*service) : 0;
+            if (runner.setup().json) {
+                QJsonObject out { { QStringLiteral("service"),
+                                      service ? service->componentJid : QString() },
+                    { QStringLiteral("tokens"), tokens },
+                    { QStringLiteral("verification"), report.toJson() } };
+                if (failure)
+                    out.insert(QStringLiteral("error"),
+                        QJsonObject { { QStringLiteral("code"), client::errorName(failure->code) },
+                            { QStringLiteral("message"), failure->message() },
+                            { QStringLiteral("detail"), failure->detail } });
+                std::printf("%s\n", QJsonDocument(out).toJson(QJsonDocument::Compact).constData());
+            } else {
+                if (service)
+                    std::printf("service: %s (features: %s)\ntokens: %d\n",
+                        service->componentJid.toLocal8Bit().constData(),
+                        service->features.join(QStringLiteral(", ")).toLocal8Bit().constData(),
+                        tokens);
+                if (failure)
+                    errLine(QStringLiteral("verification: FAILED: ") + failure->describe());
+                else
+                    std::printf("%s\n", report.summary().toLocal8Bit().constData());
+            }
+            std::fflush(stdout);
+            QCoreApplication::exit(failure ? kExitFailure : kExitOk);
+        });
+    });
+}
+
+} // namespace sotto::cli
