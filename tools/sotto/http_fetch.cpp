@@ -293,6 +293,16 @@ FetchResult<Bytes> HttpFetcher::get(std::string_view relative)
         parser.body_limit(s.limits.maxBodyBytes);
         parser.header_limit(64 * 1024);
         if (!ec) {
+            http::async_read_header(
+                *s.stream, s.buffer, parser, [&](error_code e, size_t) { ec = e; });
+            runIo(s.io);
+        }
+        // Checked here, not left to the parser: Boost.Beast 1.74's eager
+        // parsing (what async_read does) drops the body_limit error when the
+        // header and the start of the body arrive in one read.
+        if (!ec && parser.content_length() && *parser.content_length() > s.limits.maxBodyBytes)
+            ec = http::error::body_limit;
+        if (!ec && !parser.is_done()) {
             http::async_read(*s.stream, s.buffer, parser, [&](error_code e, size_t) { ec = e; });
             runIo(s.io);
         }
