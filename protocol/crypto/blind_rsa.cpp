@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RSA blind signatures (RFC 9474) on BIGNUM: OpenSSL 3.0 has no blind RSA API.
-// The private exponentiation runs with BN_FLG_CONSTTIME (BN_mod_exp_mont_consttime).
+// The private exponentiation (RSASP1) is OpenSSL's raw RSA private operation
+// (EVP_PKEY_decrypt, RSA_NO_PADDING: CRT, constant-time exponentiation, base
+// blinding) when the key's CRT parameters are known, which is about four times
+// faster than without them; otherwise BN_mod_exp_mont_consttime with d. Either
+// way the result is checked with the public exponent before it leaves.
 #include "protocol/crypto/blind_rsa.h"
 
 #include "protocol/crypto/evp_ptr.h"
@@ -15,6 +19,7 @@
 
 #include <algorithm>
 #include <string>
+#include <vector>
 
 namespace sotto::crypto {
 
@@ -57,6 +62,11 @@ struct BlindRsaAccess {
         k.m_public = pub;
         BN_set_flags(d, BN_FLG_CONSTTIME);
         k.m_d = BignumHandle(d, BN_clear_free);
+    }
+    static EVP_PKEY *crt(const BlindRsaPrivateKey &k) { return k.m_crt.get(); }
+    static void setCrt(BlindRsaPrivateKey &k, EVP_PKEY *pkey)
+    {
+        k.m_crt = std::shared_ptr<evp_pkey_st>(pkey, EVP_PKEY_free);
     }
 };
 
@@ -184,6 +194,42 @@ BlindRsaResult<BlindRsaPublicKey> publicFromPkey(EVP_PKEY *pkey)
     return BlindRsaPublicKey::fromComponents(nb, eb);
 }
 
+// The key rebuilt as a plain rsaEncryption EVP_PKEY from n, e, d and the CRT
+// parameters (an RSASSA-PSS key cannot do the raw private operation); null
+// when the key lacks any of them (a two-prime key is expected).
+EVP_PKEY *crtKeyFrom(EVP_PKEY *pkey, const BIGNUM *d)
+{
+    const char *names[] = { OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E,
+        OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2, OSSL_PKEY_PARAM_RSA_EXPONENT1,
+        OSSL_PKEY_PARAM_RSA_EXPONENT2, OSSL_PKEY_PARAM_RSA_COEFFICIENT1 };
+    std::vector<BignumPtr> values;
+    for (const char *name : names) {
+        BIGNUM *v = BN_secure_new();
+        if (!v)
+            detail::fatalOpenSslError("BN_secure_new");
+        values.emplace_back(v);
+        if (!EVP_PKEY_get_bn_param(pkey, name, &v)) {
+            detail::clearOpenSslErrors();
+            return nullptr;
+        }
+    }
+    detail::OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
+    if (!bld)
+        detail::fatalOpenSslError("OSSL_PARAM_BLD_new");
+    bool ok = OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_RSA_D, d);
+    for (size_t i = 0; i < values.size(); ++i)
+        ok = ok && OSSL_PARAM_BLD_push_BN(bld.get(), names[i], values[i].get());
+    detail::OsslParamPtr params(ok ? OSSL_PARAM_BLD_to_param(bld.get()) : nullptr);
+    detail::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+    EVP_PKEY *out = nullptr;
+    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1
+        || EVP_PKEY_fromdata(ctx.get(), &out, EVP_PKEY_KEYPAIR, params.get()) != 1) {
+        detail::clearOpenSslErrors();
+        return nullptr;
+    }
+    return out;
+}
+
 BlindRsaResult<BlindRsaPrivateKey> privateFromPkey(EVP_PKEY *pkey)
 {
     SOTTO_TRY(auto pub, publicFromPkey(pkey));
@@ -197,6 +243,8 @@ BlindRsaResult<BlindRsaPrivateKey> privateFromPkey(EVP_PKEY *pkey)
     }
     BlindRsaPrivateKey sk;
     BlindRsaAccess::setPrivate(sk, pub, d);
+    if (EVP_PKEY *crt = crtKeyFrom(pkey, d))
+        BlindRsaAccess::setCrt(sk, crt);
     return sk;
 }
 
@@ -420,10 +468,27 @@ BlindRsaResult<Bytes> blindRsaBlindSign(const BlindRsaPrivateKey &sk, ByteView b
     // RSASP1 (RFC 8017 Section 5.2.1) in constant time.
     BignumPtr s(BN_secure_new());
     BignumPtr check = newBn();
-    if (!s
-        || !BN_mod_exp_mont_consttime(
-            s.get(), m.get(), BlindRsaAccess::d(sk), n, ctx.get(), nullptr))
+    if (!s)
+        detail::fatalOpenSslError("BN_secure_new");
+    if (EVP_PKEY *crt = BlindRsaAccess::crt(sk)) {
+        detail::EvpPkeyCtxPtr pctx(EVP_PKEY_CTX_new(crt, nullptr));
+        Bytes out(k);
+        size_t outLen = out.size();
+        if (!pctx || EVP_PKEY_decrypt_init(pctx.get()) != 1
+            || EVP_PKEY_CTX_set_rsa_padding(pctx.get(), RSA_NO_PADDING) != 1
+            || EVP_PKEY_decrypt(
+                   pctx.get(), out.data(), &outLen, blindedMessage.data(), blindedMessage.size())
+                != 1
+            || outLen != k) {
+            detail::clearOpenSslErrors();
+            return fail(BlindRsaError::Internal, "the RSA private operation failed");
+        }
+        if (!BN_bin2bn(out.data(), static_cast<int>(out.size()), s.get()))
+            detail::fatalOpenSslError("BN_bin2bn");
+    } else if (!BN_mod_exp_mont_consttime(
+                   s.get(), m.get(), BlindRsaAccess::d(sk), n, ctx.get(), nullptr)) {
         detail::fatalOpenSslError("BN_mod_exp_mont_consttime");
+    }
     // RFC 9474 Section 4.3 steps 3-4: m' = RSAVP1(pk, s) must equal m.
     if (!BN_mod_exp_mont(check.get(), s.get(), BlindRsaAccess::e(pk), n, ctx.get(), nullptr))
         detail::fatalOpenSslError("BN_mod_exp_mont");

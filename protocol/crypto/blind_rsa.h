@@ -14,7 +14,8 @@
 #include <optional>
 #include <string_view>
 
-struct bignum_st; // OpenSSL's BIGNUM, kept out of our headers
+struct bignum_st;   // OpenSSL's BIGNUM, kept out of our headers
+struct evp_pkey_st; // OpenSSL's EVP_PKEY, likewise
 
 namespace sotto::crypto {
 
@@ -62,12 +63,14 @@ private:
 
 class BlindRsaPrivateKey {
 public:
-    // Big-endian n, e, d (test vectors). d is checked against n and e.
+    // Big-endian n, e, d (test vectors). d is checked against n and e. Without
+    // the prime factors, BlindSign takes the plain (slower) exponentiation.
     static BlindRsaResult<BlindRsaPrivateKey> fromComponents(
         ByteView n, ByteView e, const SecretBytes &d);
-    // PKCS#8 or traditional RSA private key PEM.
+    // PKCS#8 or traditional RSA private key PEM. With its CRT parameters (as
+    // every PEM key has), BlindSign uses OpenSSL's CRT private operation.
     static BlindRsaResult<BlindRsaPrivateKey> fromPem(std::string_view pem);
-    // A fresh key (tests and issuers): bits >= 2048.
+    // A fresh key (tests and issuers): bits >= 2048; with CRT parameters.
     static BlindRsaResult<BlindRsaPrivateKey> generate(unsigned bits);
 
     const BlindRsaPublicKey &publicKey() const { return m_public; }
@@ -76,6 +79,9 @@ private:
     friend struct BlindRsaAccess;
     BlindRsaPublicKey m_public;
     BignumHandle m_d; // BN_FLG_CONSTTIME, wiped on release
+    // The same key as an rsaEncryption EVP_PKEY with p, q, dP, dQ, qInv when
+    // they are known; null otherwise.
+    std::shared_ptr<evp_pkey_st> m_crt;
 };
 
 // The client's state between Blind and Finalize: r^-1 mod n (RFC 9474 4.2).
