@@ -381,7 +381,8 @@ const std::array<LangData, 6> kLangs = { {
         "we decided|we've decided|we have decided|decided to|decision:|decision is|let's go with|"
         "we'll go with|we will go with|going with|agreed|we agree|it's settled|settled on|"
         "final answer|approved|we'll use|we will use|the plan is|plan is to|confirmed|"
-        "we're going with|we are going with|signed off",
+        "we're going with|we are going with|signed off|let's|let us|decided|go ahead|that works|"
+        "sounds good|works for me|fine by me|that's the plan|good idea",
         "i'll|i will|i'm going to|i am going to|i can take|i'll take|i'll handle|let me|"
         "i'll do|i'll send|i'll check|i'll book|i'll call|i'll ask|i'll write|on it|i'll fix|"
         "i'll prepare|i'll update|i'll look",
@@ -404,7 +405,8 @@ const std::array<LangData, 6> kLangs = { {
         "sollen über um und uns unser unter viel vom von vor war waren warum was weil welche wenn "
         "wer wie wieder wir wird wo zu zum zur okay ok danke hallo gut mal schon",
         "wir haben entschieden|entschieden|beschlossen|wir nehmen|nehmen wir|machen wir so|"
-        "wir machen|abgemacht|einverstanden|einigen uns|geeinigt|es bleibt bei|final:|"
+        "wir machen|abgemacht|einverstanden|lass uns|lasst uns|gute idee|so machen wir "
+        "es|passt|dann nehmen wir|einigen uns|geeinigt|es bleibt bei|final:|"
         "entscheidung:|ist beschlossen|freigegeben|wir gehen mit",
         "ich mache|ich kümmere mich|ich übernehme|ich schicke|ich rufe|ich buche|ich frage|"
         "ich schreibe|ich prüfe|ich kläre|mache ich|übernehme ich|kümmere mich|ich werde|ich hole",
@@ -424,7 +426,8 @@ const std::array<LangData, 6> kLangs = { {
         "alors donc comme tout tous fait faire peut",
         "on a décidé|nous avons décidé|décidé|c'est décidé|on part sur|on prend|on garde|"
         "validé|d'accord pour|on est d'accord|accord:|décision:|c'est acté|acté|on valide|"
-        "approuvé|on choisit|on retient",
+        "approuvé|on choisit|on retient|allons-y|on fait comme ça|ça marche|bonne idée|va pour|on "
+        "y va",
         "je m'en occupe|je vais|je fais|j'envoie|j'appelle|je réserve|je prépare|je vérifie|"
         "je demande|je m'occupe|je regarde|je passe",
         "peux-tu|pourrais-tu|pouvez-vous|pourriez-vous|s'il te plaît|s'il vous plaît|stp|svp|"
@@ -442,7 +445,8 @@ const std::array<LangData, 6> kLangs = { {
         "os otra otro para pero poco por porque que qué quien se sea ser si sin sobre son su sus "
         "también te tu tus un una uno unos y ya yo está están estoy vale sí hola gracias bien",
         "decidimos|hemos decidido|decidido|queda decidido|vamos con|nos quedamos con|acordamos|"
-        "de acuerdo en|aprobado|confirmado|decisión:|lo dejamos en|elegimos|está decidido",
+        "de acuerdo en|aprobado|confirmado|decisión:|lo dejamos en|elegimos|está decidido|hagamos|"
+        "me parece bien|estoy de acuerdo|de acuerdo",
         "yo me encargo|me encargo|voy a|yo hago|envío|llamo|reservo|preparo|reviso|pregunto|"
         "yo lo hago|lo hago yo",
         "puedes|podrías|puede usted|podría|por favor|porfa|hay que|tienes que|tenemos que|"
@@ -464,7 +468,8 @@ const std::array<LangData, 6> kLangs = { {
         "свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между это "
         "ок привет спасибо",
         "решили|мы решили|решено|договорились|берём|берем|выбираем|останавливаемся на|"
-        "утвердили|утверждено|согласовали|решение:|итак,|остаёмся с|остаемся с|принято",
+        "утвердили|утверждено|согласовали|решение:|итак,|остаёмся с|остаемся с|принято|"
+        "давайте|так и сделаем|согласен|согласна|решено",
         "я сделаю|сделаю|я займусь|займусь|я отправлю|отправлю|я позвоню|позвоню|я закажу|"
         "закажу|я проверю|проверю|я напишу|напишу|беру на себя|я подготовлю|подготовлю",
         "можешь|можете|сможешь|не могли бы|пожалуйста|надо|нужно|необходимо|должен|должна|"
@@ -482,7 +487,8 @@ const std::array<LangData, 6> kLangs = { {
         "quem se sem ser seu sua são só também te tem tu um uma você vocês vos está estou sim olá "
         "obrigado obrigada bem vai vamos então",
         "decidimos|ficou decidido|decidido|vamos com|ficamos com|combinado|acordámos|acordamos|"
-        "aprovado|confirmado|decisão:|fica assim|escolhemos|está decidido",
+        "aprovado|confirmado|decisão:|fica assim|escolhemos|está decidido|concordo|"
+        "boa ideia|fica aprovado|ficou decidido|vamos a|vamos com",
         "eu trato|trato eu|vou|eu faço|envio|ligo|reservo|preparo|verifico|pergunto|"
         "eu fico com|fico com|deixa comigo",
         "podes|podias|pode|poderia|por favor|pfv|é preciso|temos de|temos que|tens de|tens que|"

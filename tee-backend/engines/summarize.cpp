@@ -22,6 +22,7 @@ constexpr double kEdgeThreshold = 0.1;
 constexpr double kDamping = 0.85;
 constexpr int kPageRankIterations = 30;
 constexpr double kMmrLambda = 0.7;
+constexpr double kListedFactor = 0.7;
 constexpr size_t kCentroidTerms = 100;
 constexpr size_t kMaxListItems = 8;
 constexpr size_t kMaxPointBytes = 320;
@@ -52,6 +53,7 @@ struct Sentence {
     std::vector<uint32_t> terms; // stems of content words, with repeats
     Vec vec;
     bool question = false;
+    size_t numbers = 0;
     double score = 0;
 };
 
@@ -229,6 +231,8 @@ private:
                     s.norm += ' ';
                     s.lowerWords.push_back(lw);
                     s.wordSpans.push_back(abs);
+                    if (t.kind == TokenKind::Number)
+                        ++s.numbers;
                     if (t.kind == TokenKind::Word && (lw.size() < 2 || m_ta.isStopword(lw)))
                         continue;
                     auto it = stemIds.find(lw);
@@ -334,6 +338,7 @@ private:
             cent[i] = dot(m_sentences[i].vec, m_centroid);
         double centMax = std::max(1e-9, *std::max_element(cent.begin(), cent.end()));
         auto decisionCues = cueWords(m_data.decisionCues);
+        auto selfCues = cueWords(m_data.actionSelfCues);
         for (size_t i = 0; i < n; ++i) {
             auto &s = m_sentences[i];
             double content = double(s.vec.size());
@@ -343,8 +348,14 @@ private:
             double score = (0.5 * pr[i] / prMax + 0.5 * cent[i] / centMax) * lengthFactor;
             if (s.question)
                 score *= 0.8; // open questions have their own list
+            // Figures (amounts, dates, doses) are what a reader of a digest needs.
+            score *= 1.0 + 0.15 * double(std::min<size_t>(s.numbers, 2));
+            // Decisions and commitments have their own lists; the digest is
+            // for the facts around them.
             if (findCue(s, decisionCues) != std::string::npos)
-                score *= 1.25;
+                score *= kListedFactor;
+            if (findCue(s, selfCues) != std::string::npos)
+                score *= kListedFactor;
             s.score = score;
         }
     }

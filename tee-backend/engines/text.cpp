@@ -60,9 +60,11 @@ Result<std::unique_ptr<TextAnalyzer>, EngineError> TextAnalyzer::create(Lang lan
     const auto &d = langData(lang);
     std::unique_ptr<TextAnalyzer> a(new TextAnalyzer(lang));
     a->m_impl->locale = icu::Locale(std::string(d.icuLocale).c_str());
+    // "@ss=standard": ICU's abbreviation list ("Mr.", "z.B.", "p.ex.") does
+    // not end a sentence.
+    icu::Locale breakLocale((std::string(d.icuLocale) + "@ss=standard").c_str());
     UErrorCode status = U_ZERO_ERROR;
-    a->m_impl->sentence.reset(
-        icu::BreakIterator::createSentenceInstance(a->m_impl->locale, status));
+    a->m_impl->sentence.reset(icu::BreakIterator::createSentenceInstance(breakLocale, status));
     if (U_FAILURE(status) || !a->m_impl->sentence)
         return fail(EngineError::Internal, "ICU has no sentence break rules for this language");
     status = U_ZERO_ERROR;
@@ -98,6 +100,19 @@ std::vector<Span> TextAnalyzer::sentences(std::string_view text)
     for (int32_t end = m_impl->sentence->next(); end != icu::BreakIterator::DONE;
          start = end, end = m_impl->sentence->next()) {
         auto b = static_cast<size_t>(start), e = static_cast<size_t>(end);
+        // German ordinals ("ab dem 1. März") are not sentence ends.
+        while (m_lang == Lang::De && e >= 2 && e < text.size() && isSpaceByte(text[e - 1])) {
+            size_t k = e;
+            while (k > b && isSpaceByte(text[k - 1]))
+                --k;
+            if (k < 2 || text[k - 1] != '.' || text[k - 2] < '0' || text[k - 2] > '9')
+                break;
+            int32_t more = m_impl->sentence->next();
+            if (more == icu::BreakIterator::DONE)
+                break;
+            end = more;
+            e = static_cast<size_t>(more);
+        }
         // ICU does not break at a line break without punctuation; chat users end
         // sentences with a line break, so split there too.
         size_t piece = b;
