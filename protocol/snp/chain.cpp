@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "protocol/snp/chain.h"
 
+#include "protocol/crypto/hash.h"
 #include "protocol/crypto/signature.h"
 #include "protocol/snp/amd_roots.h"
 
@@ -160,24 +161,17 @@ SnpResult<TrustedChain> simulatedChain(ByteView arkDer, ByteView askDer)
     return TrustedChain { *generation, *ark, *ask, true };
 }
 
-SnpResult<VerificationResult> verifyReport(
-    ByteView reportBytes, ByteView vcekDer, int64_t now, std::span<const TrustedChain> trusted)
-{
-    if (std::any_of(
-            trusted.begin(), trusted.end(), [](const TrustedChain &c) { return c.simulated; })
-        && std::any_of(
-            trusted.begin(), trusted.end(), [](const TrustedChain &c) { return !c.simulated; }))
-        return fail(SnpError::UnknownRoot, "simulated and AMD chains are never trusted together");
-    SOTTO_TRY(const AttestationReport report, AttestationReport::parse(reportBytes));
-    if (report.signatureAlgorithm() != kEcdsaP384Sha384)
-        return fail(SnpError::UnsupportedSignatureAlgorithm,
-            "SIGNATURE_ALGO is " + std::to_string(report.signatureAlgorithm())
-                + ", expected 1 (ECDSA P-384 with SHA-384)");
-    if (report.signingKey() != static_cast<uint8_t>(SigningKey::Vcek))
-        return fail(SnpError::UnsupportedSignatureAlgorithm,
-            "SIGNING_KEY is " + std::to_string(report.signingKey())
-                + ", expected 0 (VCEK); VLEK is not supported");
+namespace {
 
+struct ChainMatch {
+    Certificate vcek;
+    const TrustedChain *chain;
+};
+
+// ARK (self-signed) -> ASK -> VCEK, the generation being the one whose ASK
+// issued the VCEK.
+SnpResult<ChainMatch> verifyChain(ByteView vcekDer, std::span<const TrustedChain> trusted)
+{
     auto vcekParsed = Certificate::fromDer(vcekDer);
     if (!vcekParsed.ok())
         return fail(SnpError::CertificateMalformed, "VCEK: " + vcekParsed.detail());
@@ -203,6 +197,68 @@ SnpResult<VerificationResult> verifyReport(
         return fail(SnpError::ChainSignatureInvalid, "ARK: " + s.detail());
     if (auto s = chain->ask.verifySignedBy(chain->ark); !s.ok())
         return fail(SnpError::ChainSignatureInvalid, "ASK: " + s.detail());
+
+    return ChainMatch { vcek, chain };
+}
+
+} // namespace
+
+VerifiedChainCache::VerifiedChainCache(size_t capacity)
+    : m_capacity(capacity == 0 ? 1 : capacity)
+{ }
+
+size_t VerifiedChainCache::size() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_entries.size();
+}
+
+SnpResult<VerificationResult> verifyReportImpl(ByteView reportBytes, ByteView vcekDer, int64_t now,
+    std::span<const TrustedChain> trusted, VerifiedChainCache *cache)
+{
+    if (std::any_of(
+            trusted.begin(), trusted.end(), [](const TrustedChain &c) { return c.simulated; })
+        && std::any_of(
+            trusted.begin(), trusted.end(), [](const TrustedChain &c) { return !c.simulated; }))
+        return fail(SnpError::UnknownRoot, "simulated and AMD chains are never trusted together");
+    SOTTO_TRY(const AttestationReport report, AttestationReport::parse(reportBytes));
+    if (report.signatureAlgorithm() != kEcdsaP384Sha384)
+        return fail(SnpError::UnsupportedSignatureAlgorithm,
+            "SIGNATURE_ALGO is " + std::to_string(report.signatureAlgorithm())
+                + ", expected 1 (ECDSA P-384 with SHA-384)");
+    if (report.signingKey() != static_cast<uint8_t>(SigningKey::Vcek))
+        return fail(SnpError::UnsupportedSignatureAlgorithm,
+            "SIGNING_KEY is " + std::to_string(report.signingKey())
+                + ", expected 0 (VCEK); VLEK is not supported");
+
+    std::optional<ChainMatch> match;
+    Bytes vcekKey;
+    if (cache) {
+        vcekKey = crypto::sha256(vcekDer);
+        std::lock_guard lock(cache->m_mutex);
+        for (const auto &e : cache->m_entries) {
+            if (e.vcekSha256 != vcekKey)
+                continue;
+            for (const TrustedChain &c : trusted)
+                if (c.simulated == e.simulated && c.ark.der() == e.arkDer
+                    && c.ask.der() == e.askDer)
+                    match = ChainMatch { e.vcek, &c };
+            break;
+        }
+    }
+    if (!match) {
+        SOTTO_TRY(ChainMatch verified, verifyChain(vcekDer, trusted));
+        match = std::move(verified);
+        if (cache) {
+            std::lock_guard lock(cache->m_mutex);
+            if (cache->m_entries.size() >= cache->m_capacity)
+                cache->m_entries.erase(cache->m_entries.begin());
+            cache->m_entries.push_back({ vcekKey, match->vcek, match->chain->ark.der(),
+                match->chain->ask.der(), match->chain->simulated });
+        }
+    }
+    const Certificate &vcek = match->vcek;
+    const TrustedChain *chain = match->chain;
 
     const Generation g = chain->generation;
     if (report.version() >= 3) {
@@ -252,6 +308,18 @@ SnpResult<VerificationResult> verifyReport(
     r.vcekSha256 = vcek.sha256Fingerprint();
     r.simulated = chain->simulated;
     return r;
+}
+
+SnpResult<VerificationResult> verifyReport(
+    ByteView report, ByteView vcekDer, int64_t now, std::span<const TrustedChain> trusted)
+{
+    return verifyReportImpl(report, vcekDer, now, trusted, nullptr);
+}
+
+SnpResult<VerificationResult> verifyReport(ByteView report, ByteView vcekDer, int64_t now,
+    std::span<const TrustedChain> trusted, VerifiedChainCache &cache)
+{
+    return verifyReportImpl(report, vcekDer, now, trusted, &cache);
 }
 
 SnpResult<VerificationResult> verifyReport(ByteView report, ByteView vcekDer, int64_t now)

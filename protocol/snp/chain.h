@@ -13,6 +13,7 @@
 #include "protocol/snp/report.h"
 
 #include <cstdint>
+#include <mutex>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -89,6 +90,36 @@ SnpResult<TrustedChain> simulatedChain(ByteView arkDer, ByteView askDer);
 // are never mixed in one call (UnknownRoot).
 SnpResult<VerificationResult> verifyReport(
     ByteView report, ByteView vcekDer, int64_t now, std::span<const TrustedChain> trusted);
+
+// Remembers VCEKs whose ARK -> ASK -> VCEK signatures verified (keyed by the
+// VCEK's DER and the exact trusted ARK/ASK), so that further reports signed by
+// the same VCEK cost one ECDSA verification instead of also three RSA-4096
+// ones. Everything else (report parsing, validity at `now`, the VCEK's
+// extensions against the report, the report signature) is checked on every
+// call. Thread-safe; holds at most `capacity` VCEKs, dropping the oldest.
+class VerifiedChainCache {
+public:
+    explicit VerifiedChainCache(size_t capacity = 64);
+    size_t size() const;
+
+private:
+    friend SnpResult<VerificationResult> verifyReportImpl(
+        ByteView, ByteView, int64_t, std::span<const TrustedChain>, VerifiedChainCache *);
+    struct Entry {
+        Bytes vcekSha256;
+        crypto::Certificate vcek;
+        Bytes arkDer;
+        Bytes askDer;
+        bool simulated;
+    };
+    size_t m_capacity;
+    mutable std::mutex m_mutex;
+    std::vector<Entry> m_entries;
+};
+
+// verifyReport with a cache of verified chains (same results and errors).
+SnpResult<VerificationResult> verifyReport(ByteView report, ByteView vcekDer, int64_t now,
+    std::span<const TrustedChain> trusted, VerifiedChainCache &cache);
 
 // The same with AMD's pinned chains.
 SnpResult<VerificationResult> verifyReport(ByteView report, ByteView vcekDer, int64_t now);
