@@ -19,5 +19,13 @@ inline constexpr int kExitUsage = 2;
 int runDemo(Args args);
 int runOhttp(Args args);
 int runLog(Args args);
+// client_commands.cpp (plugin/core over QXmpp), when built with SOTTO_HAVE_CLIENT.
+int runSummarize(Args args);
+int runRewrite(Args args);
+int runStatus(Args args);
+int runAttest(Args args);
+int runWitness(Args args);
+int runAudit(Args args);
+int runRelease(Args args);
 
 } // namespace sotto::cli

@@ -21,10 +21,22 @@ int runVersion(sotto::cli::Args)
 }
 
 constexpr Command kCommands[] = {
+    { "attest", "verify or show AMD SEV-SNP evidence (attest --help)", sotto::cli::runAttest },
+    { "audit", "verify the whole release log and list releases (audit --help)",
+        sotto::cli::runAudit },
     { "demo", "run a local Oblivious HTTP round trip and show each step", sotto::cli::runDemo },
     { "log", "write the release transparency log (log --help)", sotto::cli::runLog },
     { "ohttp", "work with OHTTP key configurations (ohttp keys --help)", sotto::cli::runOhttp },
+    { "release", "write the release statement of a simulated-TEE gateway (release --help)",
+        sotto::cli::runRelease },
+#ifdef SOTTO_HAVE_CLIENT
+    { "rewrite", "rewrite a text privately (rewrite --help)", sotto::cli::runRewrite },
+    { "status", "show the service, its verification and tokens left", sotto::cli::runStatus },
+    { "summarize", "summarize a chat privately (summarize --help)", sotto::cli::runSummarize },
+#endif
     { "version", "print the version", runVersion },
+    { "witness", "cosign a log's checkpoints as a witness (witness --help)",
+        sotto::cli::runWitness },
 };
 
 void usage(std::FILE *out)
