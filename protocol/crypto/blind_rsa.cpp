@@ -115,6 +115,35 @@ SecretBytes toSecret(const BIGNUM *x, size_t len)
     return out;
 }
 
+// out = a^-1 mod n in time independent of the secret a: the product a*b with
+// a fresh uniform b says nothing about a, so it is inverted with the fast
+// variable-time algorithm and b is multiplied back in: a^-1 = (a*b)^-1 * b.
+// (The blinded inversion BoringSSL's bn_mod_inverse_blinded does for RSA; it
+// is several times faster than OpenSSL's constant-time BN_mod_inverse and
+// BN_gcd for 2048-bit n.) False when a is not invertible, or, with negligible
+// probability (b would reveal a factor of n), when b is not.
+bool blindedModInverse(BIGNUM *out, const BIGNUM *a, const BIGNUM *n, BN_CTX *ctx)
+{
+    BignumPtr b(BN_secure_new());
+    BignumPtr t(BN_secure_new());
+    BignumPtr tInverse(BN_secure_new());
+    if (!b || !t || !tInverse)
+        detail::fatalOpenSslError("BN_secure_new");
+    do {
+        if (!BN_priv_rand_range(b.get(), n))
+            detail::fatalOpenSslError("BN_priv_rand_range");
+    } while (BN_is_zero(b.get()));
+    if (!BN_mod_mul(t.get(), a, b.get(), n, ctx))
+        detail::fatalOpenSslError("BN_mod_mul");
+    if (!BN_mod_inverse(tInverse.get(), t.get(), n, ctx)) {
+        detail::clearOpenSslErrors();
+        return false;
+    }
+    if (!BN_mod_mul(out, tInverse.get(), b.get(), n, ctx))
+        detail::fatalOpenSslError("BN_mod_mul");
+    return true;
+}
+
 // MGF1 with SHA-384 (RFC 8017 Appendix B.2.1).
 Bytes mgf1Sha384(ByteView seed, size_t maskLen)
 {
@@ -411,19 +440,16 @@ BlindRsaResult<BlindOutput> blindRsaBlind(const BlindRsaPublicKey &pk, ByteView 
     SOTTO_TRY(auto encoded, emsaPssEncodeSha384(preparedMessage, pk.modulusBits() - 1, salt));
     BnCtxPtr ctx = newCtx();
     BignumPtr m = fromBytes(encoded);
-    // Step 4: m must be invertible mod n (else it reveals a factor of n).
-    BignumPtr g = newBn();
-    if (!BN_gcd(g.get(), m.get(), n, ctx.get()))
-        detail::fatalOpenSslError("BN_gcd");
-    if (!BN_is_one(g.get()))
-        return fail(BlindRsaError::OutOfRange, "encoded message not invertible mod n");
-
     BignumPtr r(BN_secure_new());
     BignumPtr inv(BN_secure_new());
-    if (!r || !inv)
+    BignumPtr scratch(BN_secure_new());
+    if (!r || !inv || !scratch)
         detail::fatalOpenSslError("BN_secure_new");
     BN_set_flags(r.get(), BN_FLG_CONSTTIME);
     if (testInverse) {
+        // Step 4: m must be invertible mod n (else it reveals a factor of n).
+        if (!blindedModInverse(scratch.get(), m.get(), n, ctx.get()))
+            return fail(BlindRsaError::OutOfRange, "encoded message not invertible mod n");
         if (!BN_bin2bn(testInverse->data(), static_cast<int>(testInverse->size()), inv.get()))
             detail::fatalOpenSslError("BN_bin2bn");
         if (BN_is_zero(inv.get()) || BN_cmp(inv.get(), n) >= 0
@@ -432,16 +458,21 @@ BlindRsaResult<BlindOutput> blindRsaBlind(const BlindRsaPublicKey &pk, ByteView 
             return fail(BlindRsaError::OutOfRange, "blinding inverse not invertible mod n");
         }
     } else {
-        // Steps 5-7: r uniform in [1, n-1], inv = r^-1 mod n.
-        for (;;) {
+        // Steps 4-7 with one inversion: r uniform in [1, n-1]; (m*r)^-1 exists
+        // iff m and r are both invertible, and then inv = r^-1 = (m*r)^-1 * m.
+        // A non-invertible r (it would reveal a factor of n) has negligible
+        // probability, so a failure is m's.
+        do {
             if (!BN_priv_rand_range(r.get(), n))
                 detail::fatalOpenSslError("BN_priv_rand_range");
-            if (BN_is_zero(r.get()))
-                continue;
-            if (BN_mod_inverse(inv.get(), r.get(), n, ctx.get()))
-                break;
-            detail::clearOpenSslErrors();
-        }
+        } while (BN_is_zero(r.get()));
+        BignumPtr mr(BN_secure_new());
+        if (!mr || !BN_mod_mul(mr.get(), m.get(), r.get(), n, ctx.get()))
+            detail::fatalOpenSslError("BN_mod_mul");
+        if (!blindedModInverse(scratch.get(), mr.get(), n, ctx.get()))
+            return fail(BlindRsaError::OutOfRange, "encoded message not invertible mod n");
+        if (!BN_mod_mul(inv.get(), scratch.get(), m.get(), n, ctx.get()))
+            detail::fatalOpenSslError("BN_mod_mul");
     }
     // Steps 8-10: x = RSAVP1(pk, r); z = m * x mod n.
     BignumPtr x(BN_secure_new());
