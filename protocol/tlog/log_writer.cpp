@@ -48,19 +48,20 @@ TlogStatus fsyncDirectory(const fs::path &dir)
     return Done {};
 }
 
-// The hashes at tree level 8 * L for every tile level L (tlog-tiles: a
-// level-L tile holds the roots of complete subtrees of 256^L leaves).
-std::vector<std::vector<Hash>> tileLevels(const std::vector<Hash> &leaves)
+// Completes the rows above level 0 (tlog-tiles: a level-L tile holds the
+// roots of complete subtrees of 256^L leaves): only the groups of 256 that
+// became complete since the last call are hashed.
+void extendLevels(std::vector<std::vector<Hash>> &levels)
 {
-    std::vector<std::vector<Hash>> levels { leaves };
-    while (levels.back().size() >= kTileWidth) {
-        const auto &below = levels.back();
-        std::vector<Hash> above;
-        for (size_t i = 0; i + kTileWidth <= below.size(); i += kTileWidth)
-            above.push_back(rootFromLeafHashes(std::span(below).subspan(i, kTileWidth)));
-        levels.push_back(std::move(above));
+    for (size_t level = 0; levels[level].size() >= kTileWidth; ++level) {
+        if (levels.size() == level + 1)
+            levels.emplace_back();
+        const auto &below = levels[level];
+        auto &above = levels[level + 1];
+        for (size_t i = above.size(); (i + 1) * kTileWidth <= below.size(); ++i)
+            above.push_back(
+                rootFromLeafHashes(std::span(below).subspan(i * kTileWidth, kTileWidth)));
     }
-    return levels;
 }
 
 } // namespace
@@ -113,7 +114,22 @@ TlogStatus writeFileAtomically(const fs::path &path, ByteView data, unsigned mod
 LogWriter::LogWriter(fs::path dir, NoteSigner signer)
     : m_dir(std::move(dir))
     , m_signer(std::move(signer))
+    , m_levels(1)
 { }
+
+Hash LogWriter::rootOfLevels(uint64_t size) const
+{
+    if (size == 0)
+        return emptyTreeHash();
+    // RFC 6962 MTH from the rows: whole subtrees come from their tile row
+    // (TileHashSource), so this reads O(log n) hashes, not the tree.
+    TileHashSource rows(size, [this](const Tile &tile) -> TlogResult<std::vector<Hash>> {
+        const auto &row = m_levels.at(tile.level);
+        const auto first = ptrdiff_t(tile.index * kTileWidth);
+        return std::vector<Hash>(row.begin() + first, row.begin() + first + tile.width);
+    });
+    return *rows.subtreeHash(0, size);
+}
 
 TlogResult<LogWriter> LogWriter::create(const fs::path &dir, NoteSigner signer)
 {
@@ -175,14 +191,18 @@ TlogResult<LogWriter> LogWriter::open(const fs::path &dir)
 
     // Only the tiles the checkpoint names are read: files a crashed append
     // left for a larger tree are ignored (and rewritten identically later).
-    writer.m_leaves.reserve(size_t(checkpoint.size));
+    // The rows above are recomputed from level 0, not read: the root check
+    // below then covers every hash the writer will ever write.
+    auto &leaves = writer.m_levels.front();
+    leaves.reserve(size_t(checkpoint.size));
     for (uint64_t n = 0; n * kTileWidth < checkpoint.size; ++n) {
         SOTTO_TRY(Tile tile, tileInTree(0, n, checkpoint.size));
         SOTTO_TRY(Bytes body, readFile(dir / tilePath(tile)));
         SOTTO_TRY(std::vector<Hash> hashes, parseHashTile(tile, body));
-        writer.m_leaves.insert(writer.m_leaves.end(), hashes.begin(), hashes.end());
+        leaves.insert(leaves.end(), hashes.begin(), hashes.end());
     }
-    if (rootFromLeafHashes(writer.m_leaves) != checkpoint.root)
+    extendLevels(writer.m_levels);
+    if (writer.rootOfLevels(checkpoint.size) != checkpoint.root)
         return fail(TlogError::LogCorrupt,
             "the level-0 tiles in " + dir.string() + " do not hash to the checkpoint's root");
     writer.m_checkpoint = std::move(checkpoint);
@@ -265,10 +285,27 @@ TlogResult<uint64_t> LogWriter::append(std::span<const Bytes> entries)
         SOTTO_TRY(bundle, parseEntryBundle(body, old.width));
     }
 
-    std::vector<Hash> leaves = m_leaves;
+    // The rows grow in place; on any failure below they are cut back, so the
+    // writer keeps describing the checkpoint on disk.
+    std::vector<size_t> oldCounts;
+    for (const auto &row : m_levels)
+        oldCounts.push_back(row.size());
+    struct Rollback {
+        std::vector<std::vector<Hash>> &levels;
+        const std::vector<size_t> &counts;
+        bool armed = true;
+        ~Rollback()
+        {
+            if (!armed)
+                return;
+            levels.resize(counts.size());
+            for (size_t i = 0; i < counts.size(); ++i)
+                levels[i].resize(counts[i]);
+        }
+    } rollback { m_levels, oldCounts };
     for (const Bytes &e : entries)
-        leaves.push_back(leafHash(e));
-    const auto levels = tileLevels(leaves);
+        m_levels.front().push_back(leafHash(e));
+    extendLevels(m_levels);
 
     // Entry bundles from the first touched one to the last.
     size_t next = 0;
@@ -283,24 +320,28 @@ TlogResult<uint64_t> LogWriter::append(std::span<const Bytes> entries)
     }
 
     // Hash tiles: every tile of the new tree that the old tree did not have
-    // (same level and index but another width is another file).
-    const auto oldTiles = tilesOfTree(oldSize);
-    for (const Tile &tile : tilesOfTree(newSize)) {
-        if (std::find(oldTiles.begin(), oldTiles.end(), tile) != oldTiles.end())
+    // (same level and index but another width is another file). In each row
+    // they start at the old row's last tile, if the row grew.
+    for (size_t level = 0; level < m_levels.size(); ++level) {
+        const uint64_t oldCount = level < oldCounts.size() ? oldCounts[level] : 0;
+        const uint64_t newCount = m_levels[level].size();
+        if (newCount == oldCount)
             continue;
-        const auto &hashes = levels.at(tile.level);
-        const auto begin = size_t(tile.index * kTileWidth);
-        Bytes body = encodeHashTile(std::span(hashes).subspan(begin, tile.width));
-        SOTTO_TRY(Done d, writeFileAtomically(m_dir / tilePath(tile), body));
-        (void)d;
+        for (uint64_t n = oldCount / kTileWidth; n * kTileWidth < newCount; ++n) {
+            SOTTO_TRY(Tile tile, tileInTree(unsigned(level), n, newSize));
+            const auto begin = size_t(tile.index * kTileWidth);
+            Bytes body = encodeHashTile(std::span(m_levels[level]).subspan(begin, tile.width));
+            SOTTO_TRY(Done d, writeFileAtomically(m_dir / tilePath(tile), body));
+            (void)d;
+        }
     }
 
     // Last: the checkpoint. Until this rename the old one stays valid, and
     // every tile it names is still on disk unchanged.
-    const Checkpoint next_ { m_checkpoint.origin, newSize, rootFromLeafHashes(leaves), {} };
+    const Checkpoint next_ { m_checkpoint.origin, newSize, rootOfLevels(newSize), {} };
     SOTTO_TRY(Done d, writeCheckpoint(next_));
     (void)d;
-    m_leaves = std::move(leaves);
+    rollback.armed = false;
     return oldSize;
 }
 

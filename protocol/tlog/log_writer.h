@@ -76,7 +76,11 @@ private:
     NoteSigner m_signer;
     Checkpoint m_checkpoint;
     std::string m_note;
-    std::vector<Hash> m_leaves;  // level-0 hashes of the whole tree
+    // The tile rows of the whole tree: m_levels[L] holds the hashes at tree
+    // level 8 * L (level 0: the leaf hashes), kept up to date incrementally
+    // so an append costs what it adds, not the size of the log.
+    std::vector<std::vector<Hash>> m_levels;
+    Hash rootOfLevels(uint64_t size) const;
     std::shared_ptr<int> m_lock; // the open, flock()ed DIR/.lock
 };
 
