@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace sotto::engines {
@@ -240,42 +241,50 @@ private:
             bool checkCapital = start || m_lang == Lang::De;
             if (word.size() >= 2 && word.size() <= 40
                 && (!capitalised || (checkCapital && onlyFirstUpper)) && !pronounI) {
-                auto ok = m_speller.spell(m_lang, word);
-                if (ok && !*ok && !(capitalised && m_speller.spell(m_lang, lw).value_or(false))
-                    && suggestions < kMaxSuggestions) {
-                    ++suggestions;
-                    // The closest suggestion wins; hunspell's order breaks ties.
-                    size_t best = 3;
-                    int bestRank = 4;
-                    for (const auto &s : m_speller.suggest(m_lang, lw)) {
-                        std::string ls = m_ta.lower(s);
-                        if (ls == lw) { // "friday" -> "Friday": a proper noun
-                            fixed = s;
-                            reason = "capitalisation";
-                            break;
-                        }
-                        std::string joined = ls;
-                        joined.erase(std::remove(joined.begin(), joined.end(), ' '), joined.end());
-                        if (ls != s && !capitalised)
-                            continue; // never turn a common word into a name
-                        size_t d = joined == lw ? 1 : editDistance(lw, ls);
-                        // Ties: a common word (our stop-word list) wins ("shoud":
-                        // should, not shroud), then swapped letters ("teh": the,
-                        // not teth), then a dropped letter; then hunspell's order.
-                        std::string sl = ls, wl = lw;
-                        std::sort(sl.begin(), sl.end());
-                        std::sort(wl.begin(), wl.end());
-                        int rank = m_ta.isStopword(ls) ? 0
-                            : sl == wl                 ? 1
-                            : isSubsequence(lw, ls)    ? 2
-                                                       : 3;
-                        if (d < best || (d == best && rank < bestRank)) {
-                            best = d;
-                            bestRank = rank;
-                            fixed = capitalised ? capitalizeFirst(s, m_lang) : s;
-                            reason = "spelling";
+                // One hunspell lookup per distinct word: chats repeat their names and slips.
+                if (auto c = m_spellCache.find(word); c != m_spellCache.end()) {
+                    fixed = c->second.first;
+                    reason = c->second.second;
+                } else {
+                    auto ok = m_speller.spell(m_lang, word);
+                    if (ok && !*ok && !(capitalised && m_speller.spell(m_lang, lw).value_or(false))
+                        && suggestions < kMaxSuggestions) {
+                        ++suggestions;
+                        // The closest suggestion wins; hunspell's order breaks ties.
+                        size_t best = 3;
+                        int bestRank = 4;
+                        for (const auto &s : m_speller.suggest(m_lang, lw)) {
+                            std::string ls = m_ta.lower(s);
+                            if (ls == lw) { // "friday" -> "Friday": a proper noun
+                                fixed = s;
+                                reason = "capitalisation";
+                                break;
+                            }
+                            std::string joined = ls;
+                            joined.erase(
+                                std::remove(joined.begin(), joined.end(), ' '), joined.end());
+                            if (ls != s && !capitalised)
+                                continue; // never turn a common word into a name
+                            size_t d = joined == lw ? 1 : editDistance(lw, ls);
+                            // Ties: a common word (our stop-word list) wins ("shoud":
+                            // should, not shroud), then swapped letters ("teh": the,
+                            // not teth), then a dropped letter; then hunspell's order.
+                            std::string sl = ls, wl = lw;
+                            std::sort(sl.begin(), sl.end());
+                            std::sort(wl.begin(), wl.end());
+                            int rank = m_ta.isStopword(ls) ? 0
+                                : sl == wl                 ? 1
+                                : isSubsequence(lw, ls)    ? 2
+                                                           : 3;
+                            if (d < best || (d == best && rank < bestRank)) {
+                                best = d;
+                                bestRank = rank;
+                                fixed = capitalised ? capitalizeFirst(s, m_lang) : s;
+                                reason = "spelling";
+                            }
                         }
                     }
+                    m_spellCache.emplace(word, std::make_pair(fixed, reason));
                 }
             }
             if (m_style == Style::Proofread) {
@@ -566,6 +575,7 @@ private:
     std::vector<std::string> m_lower;
     std::vector<Edit> m_edits;
     size_t m_pendingCap = SIZE_MAX;
+    std::unordered_map<std::string, std::pair<std::string, std::string>> m_spellCache;
 };
 
 } // namespace
