@@ -235,7 +235,6 @@ void ProcessingSession::sendWith(std::shared_ptr<Job> job, bool retried)
                             return;
                         if (!v.ok())
                             return self->finish(job, toFailure(v.failure()));
-                        const QString relayUsed = job->report.relay;
                         auto timings = job->report.timingsMs;
                         job->report = v->report;
                         job->report.timingsMs = timings + job->report.timingsMs;

@@ -320,7 +320,9 @@ void TokenWallet::acquire(const ServiceConfig &service, TokenCallback done)
             done(s.failure());
             return;
         }
-        done(self->take(service));
+        // Other waiters may have taken this batch: each refill adds at least
+        // one token, so asking again always makes progress.
+        self->acquire(service, done);
     });
 }
 

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// ProcessingSession, fail-closed: the full flow succeeds against the loopback
+// service; then each verification failure is injected and the request must
+// stop with its typed error before anything is POSTed to the relay (the
+// relay's POST counter proves it). Also: the stale-key retry, a fork after a
+// trusted checkpoint, and 20 requests in parallel.
+#include "plugin/core/processing_session.h"
+#include "tests/client/support/test_service.h"
+#include "tests/client/support/wait.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+
+#include <gtest/gtest.h>
+
+using namespace sotto;
+using namespace sotto::client;
+using namespace sotto::client::test;
+
+namespace {
+
+struct RunResult {
+    std::optional<ProcessingOutcome> outcome;
+    std::optional<ClientFailure> failure;
+    VerificationReport report;
+};
+
+class Pipeline : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        service = TestService::create(dir.path());
+        ASSERT_TRUE(service);
+        channel = std::make_unique<InProcessComponent>(service.get());
+    }
+
+    // A new session (a new client process) over the same profile.
+    std::unique_ptr<ProcessingSession> session()
+    {
+        SessionOptions options;
+        options.profileDir = dir.filePath(QStringLiteral("profile"));
+        options.adminPolicyPath = dir.filePath(QStringLiteral("policy.conf"));
+        auto s = std::make_unique<ProcessingSession>(channel.get(), options);
+        const auto status = s->init();
+        EXPECT_TRUE(status.ok()) << status.detail();
+        s->wallet()->setBatchSize(3);
+        return s;
+    }
+
+    void adminPolicy(const QByteArray &ini)
+    {
+        QFile f(dir.filePath(QStringLiteral("policy.conf")));
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("[policy]\n" + ini);
+    }
+
+    RunResult summarize(ProcessingSession &s, bool marker = false)
+    {
+        const QJsonArray messages {
+            QJsonObject { { QStringLiteral("from"), QStringLiteral("bob@sotto.test") },
+                { QStringLiteral("time"), QStringLiteral("2026-11-25T10:00:00Z") },
+                { QStringLiteral("text"), QStringLiteral("Shall we ship on Friday?") } },
+            QJsonObject { { QStringLiteral("from"), QStringLiteral("carol@sotto.test") },
+                { QStringLiteral("time"), QStringLiteral("2026-11-25T10:01:00Z") },
+                { QStringLiteral("text"), QStringLiteral("Yes, after the review.") } },
+        };
+        ChatProcessingInput chat;
+        chat.messages = { { QStringLiteral("bob@sotto.test"), false },
+            { QStringLiteral("carol@sotto.test"), marker } };
+        Await<RunResult> done;
+        s.summarize(messages, chat, QStringLiteral("en"), 5,
+            [&done](const auto &outcome, const auto &failure, const auto &report) {
+                done.set(RunResult { outcome, failure, report });
+            });
+        EXPECT_TRUE(done.wait());
+        return done.value();
+    }
+
+    // Runs a summary that must fail with `code` and `message`, with no POST.
+    void expectRefused(ClientError code, const QString &message)
+    {
+        auto s = session();
+        const int before = service->posts();
+        const RunResult r = summarize(*s);
+        ASSERT_TRUE(r.failure.has_value()) << "the request went through";
+        EXPECT_FALSE(r.outcome.has_value());
+        EXPECT_EQ(errorName(r.failure->code), errorName(code)) << r.failure->detail.toStdString();
+        EXPECT_EQ(r.failure->message(), message);
+        EXPECT_EQ(service->posts(), before) << "something was sent to the relay";
+    }
+
+    QTemporaryDir dir;
+    std::unique_ptr<TestService> service;
+    std::unique_ptr<InProcessComponent> channel;
+};
+
+} // namespace
+
+TEST_F(Pipeline, SummarizeSucceedsWithAVerificationReport)
+{
+    auto s = session();
+    const RunResult r = summarize(*s);
+    ASSERT_FALSE(r.failure.has_value()) << r.failure->describe().toStdString();
+    ASSERT_TRUE(r.outcome.has_value());
+    EXPECT_EQ(r.outcome->result.value(QStringLiteral("summary")).toArray().at(0).toString(),
+        QStringLiteral("2 messages"));
+    const VerificationReport &v = r.outcome->verification;
+    EXPECT_TRUE(v.simulated);
+    EXPECT_EQ(v.provider, QStringLiteral("simulated"));
+    EXPECT_EQ(v.platform, QStringLiteral("sev-snp"));
+    EXPECT_EQ(v.measurement, service->measurement());
+    EXPECT_EQ(v.logOrigin, QStringLiteral("log.sotto.test"));
+    EXPECT_EQ(v.logIndex, 1u);
+    EXPECT_EQ(v.checkpointSize, 2u);
+    EXPECT_EQ(v.witnesses.size(), 2);
+    EXPECT_EQ(v.relay, service->config().relayUrls.front());
+    EXPECT_EQ(v.keyId, 1);
+    EXPECT_EQ(v.toJson().value(QStringLiteral("status")).toString(), QStringLiteral("development"));
+    EXPECT_EQ(service->posts(), 1);
+
+    // The history records the request without its content.
+    auto history = s->history().entries();
+    ASSERT_TRUE(history.ok());
+    ASSERT_EQ(history->size(), 1);
+    const QByteArray recorded = QJsonDocument(history->front()).toJson();
+    EXPECT_FALSE(recorded.contains("Friday"));
+    EXPECT_FALSE(recorded.contains("bob@sotto.test"));
+    EXPECT_TRUE(history->front().value(QStringLiteral("ok")).toBool());
+}
+
+TEST_F(Pipeline, RewriteSucceeds)
+{
+    auto s = session();
+    Await<RunResult> done;
+    s->rewrite(QStringLiteral("please ship it"), QStringLiteral("formal"), QStringLiteral("en"),
+        [&done](const auto &outcome, const auto &failure, const auto &report) {
+            done.set(RunResult { outcome, failure, report });
+        });
+    ASSERT_TRUE(done.wait());
+    ASSERT_FALSE(done.value().failure.has_value())
+        << done.value().failure->describe().toStdString();
+    EXPECT_EQ(done.value().outcome->result.value(QStringLiteral("text")).toString(),
+        QStringLiteral("PLEASE SHIP IT"));
+    EXPECT_EQ(service->posts(), 1);
+}
+
+TEST_F(Pipeline, WrongMeasurementSendsNothing)
+{
+    service->wrongLoggedMeasurement = true;
+    ASSERT_TRUE(service->publishLog());
+    expectRefused(ClientError::MeasurementMismatch,
+        QStringLiteral("The service runs code other than the code in the public log"));
+}
+
+TEST_F(Pipeline, MeasurementNotInLogSendsNothing)
+{
+    service->releaseNotLogged = true;
+    ASSERT_TRUE(service->publishLog());
+    expectRefused(
+        ClientError::NotInLog, QStringLiteral("The service's code is not in the public log"));
+}
+
+TEST_F(Pipeline, TooFewWitnessesSendsNothing)
+{
+    service->cosigningWitnesses = 1; // quorum is 2
+    ASSERT_TRUE(service->publishLog());
+    expectRefused(ClientError::WitnessQuorumNotMet,
+        QStringLiteral("Too few independent witnesses confirmed the public log"));
+}
+
+TEST_F(Pipeline, ExpiredEvidenceSendsNothing)
+{
+    service->notAfterFromNow = -60;
+    expectRefused(
+        ClientError::EvidenceExpired, QStringLiteral("The service's attestation has expired"));
+}
+
+TEST_F(Pipeline, ReportDataNotBindingTheKeysSendsNothing)
+{
+    service->bindOtherKeys = true;
+    expectRefused(ClientError::BindingMismatch,
+        QStringLiteral("The attestation was not made for these keys"));
+}
+
+TEST_F(Pipeline, SimulatedTeeRefusedByPolicySendsNothing)
+{
+    adminPolicy("allow-simulated = false\n");
+    expectRefused(ClientError::SimulatedRefused,
+        QStringLiteral("The service runs on a simulated TEE, which your policy refuses"));
+}
+
+TEST_F(Pipeline, RelayNotAllowedSendsNothing)
+{
+    adminPolicy("allowed-relays = https://relay.elsewhere.example/relay\n");
+    expectRefused(ClientError::RelayNotAllowed,
+        QStringLiteral("None of the service's relays is allowed by your policy"));
+    EXPECT_EQ(service->gets(), 0)
+        << "keys or evidence were fetched through a relay that is not allowed";
+}
+
+TEST_F(Pipeline, NoTokensAndIssuerUnreachableSendsNothing)
+{
+    channel->tokens = InProcessComponent::Tokens::Unreachable;
+    expectRefused(ClientError::NoTokens,
+        QStringLiteral("No tokens left, and your server could not give new ones"));
+    EXPECT_GT(service->gets(), 0);
+}
+
+TEST_F(Pipeline, ChatMarkerStopsBeforeAnyNetwork)
+{
+    auto s = session();
+    const RunResult r = summarize(*s, true);
+    ASSERT_TRUE(r.failure.has_value());
+    EXPECT_EQ(r.failure->code, ClientError::ChatOptedOut);
+    EXPECT_TRUE(r.failure->detail.contains(QStringLiteral("carol@sotto.test")));
+    EXPECT_EQ(service->posts(), 0);
+    EXPECT_EQ(service->gets(), 0);
+}
+
+TEST_F(Pipeline, ForcedOffSendsNothing)
+{
+    adminPolicy("forced-off = true\n");
+    expectRefused(ClientError::ProcessingDisabled,
+        QStringLiteral("Private processing is turned off by your administrator"));
+}
+
+TEST_F(Pipeline, LogForkAfterATrustedCheckpointIsAnAttack)
+{
+    {
+        auto s = session();
+        const RunResult first = summarize(*s);
+        ASSERT_FALSE(first.failure.has_value()) << first.failure->describe().toStdString();
+    }
+    ASSERT_EQ(service->posts(), 1);
+    // The log now shows this client another history under the same key.
+    ASSERT_TRUE(service->forkLog());
+    expectRefused(ClientError::LogFork,
+        QStringLiteral(
+            "ATTACK WARNING: the public log shows you a different history than before (fork)"));
+}
+
+TEST_F(Pipeline, StaleKeyIsRetriedOnceAfterANewVerification)
+{
+    auto s = session();
+    const RunResult first = summarize(*s);
+    ASSERT_FALSE(first.failure.has_value()) << first.failure->describe().toStdString();
+    ASSERT_TRUE(service->rotateKey());
+    const RunResult second = summarize(*s);
+    ASSERT_FALSE(second.failure.has_value()) << second.failure->describe().toStdString();
+    EXPECT_EQ(second.outcome->verification.keyId, 2);
+    EXPECT_FALSE(second.outcome->verification.fromCache);
+    // One for the first request, the refused one with the old key, the retry.
+    EXPECT_EQ(service->posts(), 3);
+}
+
+TEST_F(Pipeline, TwentyParallelRequestsShareOneVerification)
+{
+    auto s = session();
+    s->wallet()->setBatchSize(10);
+    std::vector<std::unique_ptr<Await<RunResult>>> waits;
+    const QJsonArray messages { QJsonObject {
+        { QStringLiteral("from"), QStringLiteral("bob@sotto.test") },
+        { QStringLiteral("time"), QStringLiteral("2026-11-25T10:00:00Z") },
+        { QStringLiteral("text"), QStringLiteral("hi") } } };
+    for (int i = 0; i < 20; ++i) {
+        waits.push_back(std::make_unique<Await<RunResult>>());
+        auto *w = waits.back().get();
+        s->summarize(messages, {}, QString(), 0,
+            [w](const auto &outcome, const auto &failure, const auto &report) {
+                w->set(RunResult { outcome, failure, report });
+            });
+    }
+    for (auto &w : waits) {
+        ASSERT_TRUE(w->wait());
+        EXPECT_FALSE(w->value().failure.has_value())
+            << w->value().failure->describe().toStdString();
+    }
+    EXPECT_EQ(service->posts(), 20);
+}
