@@ -174,8 +174,14 @@ write_nginx_conf() {
     local relay_port=$1 log_port=$2
     shift 2
     local upstreams="" p
+    # Each replica has its own attested key, so a client must reach the
+    # replica whose keys it verified: the relay keeps each client on one
+    # replica (by its address, which the relay sees anyway and never
+    # forwards); a client that lands elsewhere after a failover gets the
+    # unknown-key error and re-verifies (RFC 9458 Section 5.2).
+    [ $# -gt 1 ] && upstreams="hash \$remote_addr consistent; "
     for p in "$@"; do
-        upstreams+="server 127.0.0.1:$p;"
+        upstreams+="server 127.0.0.1:$p; "
     done
     # The relay template takes one gateway: several replicas share its
     # upstream block.
