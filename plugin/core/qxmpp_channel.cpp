@@ -89,7 +89,9 @@ QXmppChannel::QXmppChannel(QObject *parent)
     , m_client(std::make_unique<QXmppClient>())
 {
     m_router = new IqRouter(this);
-    m_client->addExtension(m_router);
+    // First: QXmppDiscoveryManager (a default extension) would otherwise
+    // swallow disco#info/items results before they reach their caller.
+    m_client->insertExtension(0, m_router);
     connect(
         m_client.get(), &QXmppClient::connected, this, [this] { Q_EMIT connectedChanged(true); });
     connect(m_client.get(), &QXmppClient::disconnected, this, [this] {
