@@ -129,20 +129,59 @@ std::vector<std::string> cueWords(std::string_view list)
     return out;
 }
 
-// Position (in words) just after the first cue found in the sentence, or npos.
-size_t findCue(const Sentence &s, const std::vector<std::string> &cues)
+struct CueMatch {
+    size_t end = std::string::npos; // word index just after the cue, npos when none
+    size_t words = 0;               // words in the cue
+};
+
+// The first cue found in the sentence.
+CueMatch matchCue(const Sentence &s, const std::vector<std::string> &cues)
 {
-    size_t best = std::string::npos, bestWordEnd = std::string::npos;
+    size_t best = std::string::npos;
+    CueMatch m;
     for (const auto &cue : cues) {
         size_t p = s.norm.find(cue);
         if (p == std::string::npos || (best != std::string::npos && p >= best))
             continue;
         best = p;
         // Words before the end of the cue = spaces in norm[0, p + cue.size() - 1).
-        bestWordEnd = static_cast<size_t>(
+        m.end = static_cast<size_t>(
             std::count(s.norm.begin(), s.norm.begin() + long(p + cue.size() - 1), ' '));
+        m.words = static_cast<size_t>(std::count(cue.begin(), cue.end(), ' ')) - 1;
     }
-    return bestWordEnd;
+    return m;
+}
+
+size_t findCue(const Sentence &s, const std::vector<std::string> &cues)
+{
+    return matchCue(s, cues).end;
+}
+
+// Words of a commitment cue that are not the action itself ("I'll", "going
+// to", "je m'en occupe"): the action's "what" starts after them; any other
+// last cue word is the action's verb ("je prépare", "я подготовлю").
+bool isCueFrame(std::string_view w)
+{
+    static const std::unordered_set<std::string_view> kFrame = { "i'll", "will", "to", "me", "it",
+        "going", "am", "let", "mich", "werde", "ich", "occupe", "vais", "je", "encargo", "voy",
+        "vou", "eu", "comigo", "я", "займусь", "себя", "on", "with", "con", "com" };
+    return kFrame.count(w) != 0;
+}
+
+// A leading preposition left over from a cue ("me encargo de", "to").
+bool isLinkWord(std::string_view w)
+{
+    return w == "de" || w == "d'" || w == "to" || w == "zu" || w == "à" || w == "a" || w == "of";
+}
+
+bool addressesSomeone(const Sentence &s)
+{
+    static const std::unordered_set<std::string_view> kSecondPerson
+        = { "you", "du", "dir", "dich", "sie", "tu", "te", "vous", "usted", "ustedes", "puedes",
+              "podrías", "ты", "вы", "тебя", "вас", "можешь", "можете", "сможешь", "você", "vocês",
+              "podes", "podias", "kannst", "könntest", "peux", "pourrais", "pouvez", "pourriez" };
+    return std::any_of(s.lowerWords.begin(), s.lowerWords.end(),
+        [](const std::string &w) { return kSecondPerson.count(w) != 0; });
 }
 
 struct Participant {
@@ -540,18 +579,24 @@ private:
         for (size_t i = 0; i < m_sentences.size(); ++i) {
             const auto &s = m_sentences[i];
             const auto &msg = m_req.messages[s.message];
-            size_t at = findCue(s, selfCues);
+            CueMatch self = matchCue(s, selfCues);
+            size_t at = self.end;
             std::string who;
             if (at != std::string::npos && !s.question) {
                 who = msg.from;
+                if (!isCueFrame(s.lowerWords[at - 1]))
+                    --at; // the cue ends with the action's verb
+                if (at < s.lowerWords.size() && isLinkWord(s.lowerWords[at]))
+                    ++at;
             } else {
                 at = findCue(s, requestCues);
-                if (at == std::string::npos)
+                // "Do we need to ...?" is an open question, "Can you ...?" a request.
+                if (at == std::string::npos || (s.question && !addressesSomeone(s)))
                     continue;
                 who = personIn(s);
                 if (who == msg.from)
                     who.clear();
-                if (who.empty() && s.norm.find(" you ") != std::string::npos) {
+                if (who.empty() && addressesSomeone(s)) {
                     // "Can you ...": the person this message answers.
                     for (size_t m = s.message; m-- > 0;)
                         if (m_req.messages[m].from != msg.from) {
@@ -581,9 +626,14 @@ private:
                     s.wordSpans[b].begin, s.wordSpans[w].end - s.wordSpans[b].begin));
                 break;
             }
-            // "what" ends with its sentence ("... anything. https://...").
-            if (auto stop = a.what.find(". "); stop != std::string::npos)
-                a.what.resize(stop);
+            // "what" stops before a link ("... anything: https://...").
+            for (Span link : protectedSpans(a.what))
+                if (link.begin > 0
+                    && std::string_view(a.what).substr(link.begin).find("://")
+                        != std::string_view::npos) {
+                    a.what = trimPunct(std::string_view(a.what).substr(0, link.begin));
+                    break;
+                }
             if (a.what.size() < 3)
                 continue;
             bool dup = std::any_of(out.begin(), out.end(),
