@@ -274,7 +274,9 @@ AttestResult<std::unique_ptr<Provider>> openSimulated(const ProviderOptions &opt
         return fail(AttestError::Unavailable, "the simulated provider needs simulatedDir");
     const fs::path &dir = options.simulatedDir;
     std::error_code ec;
-    if (!fs::exists(dir, ec)) {
+    // A missing or empty directory gets a chain (rename(2) replaces an empty
+    // directory); one that holds anything else is never silently filled.
+    if (!fs::exists(dir, ec) || (fs::is_directory(dir, ec) && fs::is_empty(dir, ec))) {
         if (auto s = createChain(dir); !s.ok())
             return s.failure();
     }

@@ -241,10 +241,19 @@ TEST(Simulated, RefusesBadReportDataAndBadStorage)
     ProviderOptions options;
     options.kind = "simulated";
     EXPECT_RESULT_ERROR(openProvider(options), AttestError::Unavailable);
-    // An existing directory that holds no chain is not silently filled.
+    // An empty directory (say, made by a stack script) gets a chain; one
+    // that holds something else but no chain is not silently filled.
     options.simulatedDir = tmp.path() / "empty";
     fs::create_directory(options.simulatedDir);
+    fs::permissions(options.simulatedDir, fs::perms::owner_all | fs::perms::group_read);
+    EXPECT_RESULT_OK(openProvider(options));
+    struct stat st { };
+    ASSERT_EQ(::stat(options.simulatedDir.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0700u);
+    options.simulatedDir = tmp.path() / "other";
+    fs::create_directory(options.simulatedDir);
     fs::permissions(options.simulatedDir, fs::perms::owner_all);
+    writeText(options.simulatedDir / "notes.txt", "not a chain");
     EXPECT_RESULT_ERROR(openProvider(options), AttestError::StorageFailed);
     // A chain directory or key readable by others is refused.
     options.simulatedDir = tmp.path() / "copy";
