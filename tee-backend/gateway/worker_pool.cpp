@@ -2,8 +2,25 @@
 #include "tee-backend/gateway/worker_pool.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace sotto::gateway {
+
+namespace {
+
+// A job leaves pieces of the plaintext in stack memory of its thread (JSON
+// serialisers and parsers keep small buffers on the stack). Overwriting the
+// first 64 KiB below the worker's frame after every job clears them before
+// the thread waits for the next job. noinline, and explicit_bzero, so the
+// compiler keeps both the frame and the writes.
+[[gnu::noinline]] void scrubStack()
+{
+    unsigned char area[64 * 1024];
+    explicit_bzero(area, sizeof area);
+    asm volatile("" : : "r"(area) : "memory");
+}
+
+} // namespace
 
 WorkerPool::WorkerPool(size_t workers, size_t queueLimit)
     : m_queueLimit(queueLimit)
@@ -70,6 +87,8 @@ void WorkerPool::run()
             ++m_busy;
         }
         job();
+        job = nullptr;
+        scrubStack();
         const std::lock_guard lock(m_mutex);
         --m_busy;
     }
