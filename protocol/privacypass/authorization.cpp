@@ -8,23 +8,6 @@ namespace sotto::privacypass {
 
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-int decodeChar(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '-')
-        return 62;
-    if (c == '_')
-        return 63;
-    return -1;
-}
-
 // RFC 9110 Section 5.6.2: tchar.
 bool isTchar(char c)
 {
@@ -287,64 +270,12 @@ bool isPrivateToken(const AuthChallenge &ch)
 
 std::string base64UrlEncode(ByteView data, Base64Padding padding)
 {
-    std::string out;
-    out.reserve((data.size() * 4 + 2) / 3);
-    size_t i = 0;
-    for (; i + 3 <= data.size(); i += 3) {
-        const uint32_t v
-            = (uint32_t { data[i] } << 16) | (uint32_t { data[i + 1] } << 8) | data[i + 2];
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-        out += kAlphabet[v & 63];
-    }
-    const size_t rest = data.size() - i;
-    if (rest == 1) {
-        const uint32_t v = uint32_t { data[i] } << 16;
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-    } else if (rest == 2) {
-        const uint32_t v = (uint32_t { data[i] } << 16) | (uint32_t { data[i + 1] } << 8);
-        out += kAlphabet[(v >> 18) & 63];
-        out += kAlphabet[(v >> 12) & 63];
-        out += kAlphabet[(v >> 6) & 63];
-    }
-    if (padding == Base64Padding::Include)
-        while (out.size() % 4 != 0)
-            out += '=';
-    return out;
+    return base64Encode(data, Base64Alphabet::Url, padding);
 }
 
 std::optional<Bytes> base64UrlDecode(std::string_view text)
 {
-    size_t pad = 0;
-    while (pad < text.size() && text[text.size() - 1 - pad] == '=')
-        ++pad;
-    // Padding, when present, completes the last quantum exactly (RFC 4648 Section 3.2).
-    if (pad > 2 || (pad > 0 && text.size() % 4 != 0))
-        return std::nullopt;
-    text.remove_suffix(pad);
-    if (text.size() % 4 == 1)
-        return std::nullopt;
-    Bytes out;
-    out.reserve(text.size() * 3 / 4);
-    uint32_t acc = 0;
-    int bits = 0;
-    for (char c : text) {
-        const int v = decodeChar(c);
-        if (v < 0)
-            return std::nullopt;
-        acc = (acc << 6) | static_cast<uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<uint8_t>(acc >> bits));
-        }
-    }
-    // Non-canonical trailing bits (RFC 4648 Section 3.5) are rejected.
-    if ((acc & ((1u << bits) - 1)) != 0)
-        return std::nullopt;
-    return out;
+    return base64Decode(text, Base64Alphabet::Url, Base64PaddingRule::Optional);
 }
 
 std::string formatAuthorization(const Token &token)

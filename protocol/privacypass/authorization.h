@@ -5,6 +5,7 @@
 // Both fields are read with the auth-param syntax of RFC 9110 Section 11.
 #pragma once
 
+#include "protocol/common/base64.h"
 #include "protocol/privacypass/token.h"
 
 #include <optional>
@@ -14,12 +15,12 @@
 
 namespace sotto::privacypass {
 
-// base64url (RFC 4648 Section 5). RFC 9577 Sections 2.1 and 2.2 say the
-// header values MUST include padding, so the header encoders pad. Decoding
-// accepts the value with or without padding (a 354-byte Token needs none),
-// but padding that is present must be exact; non-canonical trailing bits are
-// rejected.
-enum class Base64Padding { Omit, Include };
+// base64url (RFC 4648 Section 5) on protocol/common/base64. RFC 9577
+// Sections 2.1 and 2.2 say the header values MUST include padding, so the
+// header encoders pad. Decoding accepts the value with or without padding (a
+// 354-byte Token needs none), but padding that is present must be exact;
+// non-canonical trailing bits are rejected.
+using ::sotto::Base64Padding;
 std::string base64UrlEncode(ByteView data, Base64Padding padding = Base64Padding::Omit);
 std::optional<Bytes> base64UrlDecode(std::string_view text);
 

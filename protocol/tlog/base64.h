@@ -2,7 +2,8 @@
 // Standard base64 (RFC 4648 Section 4, with padding), as signed-note uses for
 // signatures and keys and tlog-checkpoint for the root hash. Decoding is
 // strict: no whitespace, padding required, unused bits zero, so that every
-// byte string has exactly one accepted encoding.
+// byte string has exactly one accepted encoding. The codec is
+// protocol/common/base64 (standard alphabet, padding required).
 #pragma once
 
 #include "protocol/common/bytes.h"
