@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Starts a real, loopback-only Prosody (Debian's prosody 0.12) for tests and the local stack.
 #
-#   prosody-up.sh DIR --domain D --component NAME --secret S [--user NAME:PASSWORD]...
-#                 [--c2s-port P] [--component-port P] [--configure-only]
+#   prosody-up.sh DIR --domain D --component NAME --secret S [--user NAME[@VHOST]:PASSWORD]...
+#                 [--vhost OTHER_DOMAIN]... [--c2s-port P] [--component-port P] [--configure-only]
 #   prosody-up.sh DIR --restart
 #
 # Writes DIR/prosody.cfg.lua (every listener on 127.0.0.1, at free ports unless given), registers
-# the users, starts Prosody in the background (as the prosody user when run as root), waits until
+# the users (in D unless @VHOST names an extra --vhost), starts Prosody in the background (as the prosody user when run as root), waits until
 # its c2s and component ports accept connections, and writes DIR/prosody.json:
 #   {"pid": N, "c2s_port": N, "component_port": N, "domain": "D", "component": "NAME"}
 # --configure-only writes config, users and prosody.json (pid 0) without starting; --restart
@@ -26,12 +26,14 @@ dir=$1
 shift
 domain="" component="" secret="" c2s_port="" component_port="" configure_only=0 restart=0
 users=()
+vhosts=()
 while [ $# -gt 0 ]; do
     case "$1" in
     --domain) domain=${2:?--domain needs a value}; shift 2 ;;
     --component) component=${2:?--component needs a value}; shift 2 ;;
     --secret) secret=${2:?--secret needs a value}; shift 2 ;;
     --user) users+=("${2:?--user needs NAME:PASSWORD}"); shift 2 ;;
+    --vhost) vhosts+=("${2:?--vhost needs a domain}"); shift 2 ;;
     --c2s-port) c2s_port=${2:?--c2s-port needs a value}; shift 2 ;;
     --component-port) component_port=${2:?--component-port needs a value}; shift 2 ;;
     --configure-only) configure_only=1; shift ;;
@@ -113,6 +115,7 @@ modules_enabled = { "roster"; "saslauth"; "disco"; "ping" }
 modules_disabled = { "s2s"; "tls"; "offline"; "c2s_direct_tls"; "http" }
 
 VirtualHost "$domain"
+$(for v in "${vhosts[@]}"; do printf 'VirtualHost "%s"\n' "$v"; done)
 
 Component "$component"
     component_secret = "$secret"
@@ -131,14 +134,22 @@ check_traversable() {
 }
 
 register_users() {
-    local u name password
+    local u name password host v known
     for u in "${users[@]}"; do
         name=${u%%:*}
         password=${u#*:}
-        [[ "$u" == *:* && -n "$name" && -n "$password" ]] || die "--user wants NAME:PASSWORD, got '$u'"
+        [[ "$u" == *:* && -n "$name" && -n "$password" ]] || die "--user wants NAME[@VHOST]:PASSWORD, got '$u'"
+        host=$domain
+        if [[ "$name" == *@* ]]; then
+            host=${name#*@}
+            name=${name%%@*}
+            known=0
+            for v in "${vhosts[@]}"; do [ "$v" = "$host" ] && known=1; done
+            [ $known -eq 1 ] || die "user $name@$host: $host is not given with --vhost"
+        fi
         [[ "$name" =~ ^[a-z0-9._-]+$ ]] || die "user name '$name' must match [a-z0-9._-]+"
-        as_prosody prosodyctl --config "$cfg" register "$name" "$domain" "$password" \
-            >>"$dir/prosodyctl.log" 2>&1 || die "prosodyctl could not register $name@$domain (see $dir/prosodyctl.log)"
+        as_prosody prosodyctl --config "$cfg" register "$name" "$host" "$password" \
+            >>"$dir/prosodyctl.log" 2>&1 || die "prosodyctl could not register $name@$host (see $dir/prosodyctl.log)"
     done
 }
 
@@ -189,6 +200,9 @@ fi
 [ -n "$secret" ] || die "--secret is required"
 [[ "$domain" =~ ^[a-z0-9.-]+$ ]] || die "domain '$domain' must match [a-z0-9.-]+"
 [[ "$component" =~ ^[a-z0-9.-]+$ ]] || die "component '$component' must match [a-z0-9.-]+"
+for v in "${vhosts[@]}"; do
+    [[ "$v" =~ ^[a-z0-9.-]+$ ]] || die "vhost '$v' must match [a-z0-9.-]+"
+done
 [[ "$secret" =~ ^[A-Za-z0-9._~+/=-]+$ ]] || die "secret must match [A-Za-z0-9._~+/=-]+ (it is written into a Lua string)"
 [ -z "$c2s_port" ] && c2s_port=$(free_port)
 [ -z "$component_port" ] && component_port=$(free_port)

@@ -30,6 +30,14 @@ ComponentStream::ComponentStream(
     connect(&m_socket, &QAbstractSocket::errorOccurred, this, &ComponentStream::onSocketError);
 }
 
+ComponentStream::~ComponentStream()
+{
+    // The socket's own destruction must not call back into a half-destroyed stream.
+    m_running = false;
+    m_socket.disconnect(this);
+    m_socket.abort();
+}
+
 void ComponentStream::setBackoff(int initialMs, int maxMs)
 {
     m_initialBackoffMs = std::max(1, initialMs);

@@ -25,6 +25,7 @@ public:
 
     ComponentStream(QString componentJid, QString secret, QString host, quint16 port,
         QObject *parent = nullptr);
+    ~ComponentStream() override;
 
     void start();
     void stop();

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "plugin/server/xml_node.h"
 
+#include <QXmlStreamReader>
 #include <QXmlStreamWriter>
+
+#include <vector>
 
 namespace sotto::component {
 
@@ -71,6 +74,36 @@ void write(QXmlStreamWriter &w, const XmlNode &node, const QString &parentNs)
 }
 
 } // namespace
+
+std::optional<XmlNode> XmlNode::fromXml(const QByteArray &xml)
+{
+    QXmlStreamReader reader(xml);
+    std::vector<XmlNode> stack;
+    std::optional<XmlNode> root;
+    while (!reader.atEnd()) {
+        const auto token = reader.readNext();
+        if (token == QXmlStreamReader::StartElement) {
+            if (root)
+                return std::nullopt;
+            XmlNode node(reader.name().toString(), reader.namespaceUri().toString());
+            for (const auto &a : reader.attributes())
+                node.setAttribute(a.qualifiedName().toString(), a.value().toString());
+            stack.push_back(std::move(node));
+        } else if (token == QXmlStreamReader::Characters && !stack.empty()) {
+            stack.back().appendText(reader.text());
+        } else if (token == QXmlStreamReader::EndElement) {
+            XmlNode done = std::move(stack.back());
+            stack.pop_back();
+            if (stack.empty())
+                root = std::move(done);
+            else
+                stack.back().appendChild(std::move(done));
+        }
+    }
+    if (reader.hasError() || !root)
+        return std::nullopt;
+    return root;
+}
 
 QByteArray XmlNode::toXml(const QString &parentNs) const
 {

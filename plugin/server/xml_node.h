@@ -8,6 +8,8 @@
 #include <QString>
 #include <QXmlStreamAttributes>
 
+#include <optional>
+
 namespace sotto::component {
 
 class XmlNode {
@@ -31,6 +33,10 @@ public:
     XmlNode &appendChild(XmlNode child);
     // The first child with this name (and namespace, when given), or nullptr.
     const XmlNode *firstChild(const QString &name, const QString &ns = {}) const;
+
+    // One whole element from its XML text (tests, tools); nullopt when it is not well-formed
+    // or holds more than one root element.
+    static std::optional<XmlNode> fromXml(const QByteArray &xml);
 
     // Writes the element; its namespace is declared where it differs from `parentNs`
     // (a stanza inherits the stream's default namespace).
