@@ -5,12 +5,14 @@
 # processes cosign it over HTTP, `sotto log cosign` collects their lines and
 # `sotto audit` verifies everything over HTTP. Checks the caching headers,
 # that nothing but the checkpoint and tiles is served, and that the witnesses
-# refuse a fork and a rollback served by the same nginx.
-# Usage: check-log-nginx.sh SOTTO_BINARY LOG_CONF [NGINX_BINARY]
+# refuse a fork and a rollback served by the same nginx. With the Go peer
+# (tests/tlog/go/tlogpeer), Go's x/mod also verifies the log over HTTP.
+# Usage: check-log-nginx.sh SOTTO_BINARY LOG_CONF [NGINX_BINARY [GO_PEER]]
 set -uo pipefail
 sotto=$1
 conf=$2
 nginx=${3:-/usr/sbin/nginx}
+gopeer=${4:-}
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 [ -x "$nginx" ] || { echo "no nginx at $nginx"; exit 77; }
@@ -112,6 +114,14 @@ assert sorted(r["witnesses"]) == ["witness.example/w1", "witness.example/w2"]
 assert r["releases"][0]["index"] == 0 and r["releases"][0]["version"] == "0.3.1"
 assert "error" not in r' "$work/out"
 
+if [ -n "$gopeer" ] && [ -x "$gopeer" ]; then
+    expect "Go x/mod verifies the checkpoint over HTTP" 0 "$gopeer" verify-checkpoint "$logkey" "$url/checkpoint"
+    contains "leaving both cosignatures unverified" "$work/out" "unverified=2"
+    expect "Go x/mod reads the tiles over HTTP and proves the entry" 0 "$gopeer" prove "$url" "$logkey"
+else
+    echo "skipped: Go peer not built (no go toolchain)"
+fi
+
 # Caching headers.
 header checkpoint >"$work/h"
 contains "checkpoint: no-cache" "$work/h" "cache-control: no-cache"
@@ -161,6 +171,10 @@ expect "log collects both from one file" 0 "$sotto" log cosign "$log" "$work/bot
 expect "audit --since the size-1 checkpoint" 0 "$sotto" audit --log "$url" --log-key "$logkey" \
     --witness-key "$w1" --witness-key "$w2" --since "$work/checkpoint.1"
 contains "257 entries" "$work/out" "257 entries"
+if [ -n "$gopeer" ] && [ -x "$gopeer" ]; then
+    expect "Go x/mod proves all 257 entries over HTTP" 0 "$gopeer" prove "$url" "$logkey"
+    expect "and consistency with the size-1 checkpoint" 0 "$gopeer" consistency "$url" "$logkey" "$work/checkpoint.1"
+fi
 cp "$log/checkpoint" "$work/checkpoint.257"
 
 # The fork is served in place of the log (same key, same size, other root).

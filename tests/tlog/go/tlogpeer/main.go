@@ -14,7 +14,7 @@
 // Commands (exit status 0 = verified, 1 = refused, 2 = usage):
 //
 //	verify-checkpoint VKEY FILE   open a signed checkpoint with the log key
-//	prove DIR VKEY [STRIDE]       check the tiles against the signed root
+//	prove DIR|URL VKEY [STRIDE]   check the tiles against the signed root
 //	                              (TileHashReader, TreeHash) and the inclusion
 //	                              of every STRIDE-th entry and the last one
 //	                              (ProveRecord/CheckRecord); STRIDE 1 = all
@@ -34,6 +34,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -87,12 +89,22 @@ func openCheckpoint(msg []byte, vkey string) (checkpoint, *note.Note) {
 }
 
 func readCheckpoint(path, vkey string) checkpoint {
-	msg, err := os.ReadFile(path)
+	cp, _ := readCheckpointNote(path, vkey)
+	return cp
+}
+
+func readCheckpointNote(path, vkey string) (checkpoint, *note.Note) {
+	var msg []byte
+	var err error
+	if strings.HasPrefix(path, "http://") {
+		msg, err = readFile(strings.TrimSuffix(path, "/checkpoint"), "checkpoint")
+	} else {
+		msg, err = os.ReadFile(path)
+	}
 	if err != nil {
 		fail("%v", err)
 	}
-	cp, _ := openCheckpoint(msg, vkey)
-	return cp
+	return openCheckpoint(msg, vkey)
 }
 
 // c2spPath maps a Go sumdb tile path to the C2SP one.
@@ -105,6 +117,23 @@ func c2spPath(t tlog.Tile) string {
 	return "tile/" + p
 }
 
+// readFile reads a path of the log: from a directory, or with HTTP GET when
+// the log is given as an http:// URL (the log as nginx serves it).
+func readFile(base, path string) ([]byte, error) {
+	if !strings.HasPrefix(base, "http://") {
+		return os.ReadFile(filepath.Join(base, path))
+	}
+	resp, err := http.Get(strings.TrimSuffix(base, "/") + "/" + path)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 1<<24))
+}
+
 type dirTiles struct{ dir string }
 
 func (d dirTiles) Height() int { return height }
@@ -112,12 +141,12 @@ func (d dirTiles) Height() int { return height }
 func (d dirTiles) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(tiles))
 	for i, t := range tiles {
-		data, err := os.ReadFile(filepath.Join(d.dir, c2spPath(t)))
+		data, err := readFile(d.dir, c2spPath(t))
 		if err != nil && t.W < 1<<height {
 			// A partial tile the log has since completed: its prefix.
 			full := t
 			full.W = 1 << height
-			data, err = os.ReadFile(filepath.Join(d.dir, c2spPath(full)))
+			data, err = readFile(d.dir, c2spPath(full))
 			if err == nil && len(data) >= t.W*tlog.HashSize {
 				data = data[:t.W*tlog.HashSize]
 			}
@@ -162,7 +191,7 @@ func readBundle(dir string, index int64, size int64) [][]byte {
 		width = 1 << height
 	}
 	t := tlog.Tile{H: height, L: -1, N: index, W: int(width)}
-	data, err := os.ReadFile(filepath.Join(dir, c2spPath(t)))
+	data, err := readFile(dir, c2spPath(t))
 	if err != nil {
 		fail("%v", err)
 	}
@@ -174,7 +203,7 @@ func readBundle(dir string, index int64, size int64) [][]byte {
 }
 
 func prove(dir, vkey string, stride int64) {
-	cp := readCheckpoint(filepath.Join(dir, "checkpoint"), vkey)
+	cp := readCheckpoint(strings.TrimSuffix(dir, "/")+"/checkpoint", vkey)
 	hr := tlog.TileHashReader(cp.tree, dirTiles{dir})
 	th, err := tlog.TreeHash(cp.tree.N, hr)
 	if err != nil {
@@ -202,7 +231,7 @@ func prove(dir, vkey string, stride int64) {
 }
 
 func consistency(dir, vkey, oldFile string) {
-	cp := readCheckpoint(filepath.Join(dir, "checkpoint"), vkey)
+	cp := readCheckpoint(strings.TrimSuffix(dir, "/")+"/checkpoint", vkey)
 	old := readCheckpoint(oldFile, vkey)
 	hr := tlog.TileHashReader(cp.tree, dirTiles{dir})
 	proof, err := tlog.ProveTree(cp.tree.N, old.tree.N, hr)
@@ -275,7 +304,7 @@ func benchAppend(n int64) {
 // tlog's tile hashing and compared, the root checked with TreeHash.
 func benchAudit(dir, vkey string) {
 	start := time.Now()
-	cp := readCheckpoint(filepath.Join(dir, "checkpoint"), vkey)
+	cp := readCheckpoint(strings.TrimSuffix(dir, "/")+"/checkpoint", vkey)
 	tiles := dirTiles{dir}
 	var row []tlog.Hash
 	for b := int64(0); b*(1<<height) < cp.tree.N; b++ {
@@ -333,9 +362,7 @@ func main() {
 	a := os.Args[1:]
 	switch {
 	case len(a) == 3 && a[0] == "verify-checkpoint":
-		cp := readCheckpoint(a[2], a[1])
-		msg, _ := os.ReadFile(a[2])
-		_, n := openCheckpoint(msg, a[1])
+		cp, n := readCheckpointNote(a[2], a[1])
 		fmt.Printf("%s %d %s unverified=%d\n", cp.origin, cp.tree.N, cp.tree.Hash, len(n.UnverifiedSigs))
 	case (len(a) == 3 || len(a) == 4) && a[0] == "prove":
 		stride := int64(1)
