@@ -18,6 +18,11 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 
 #include <gtest/gtest.h>
 
@@ -469,6 +474,68 @@ TEST_F(ComponentE2E, ReconnectsAfterProsodyRestart)
     const IqReply r = requestTokens(*alice, keys, 2, &tokens);
     ASSERT_TRUE(r.ok()) << r.errorText.toStdString();
     EXPECT_EQ(tokens.size(), 2u);
+}
+
+// Debian's python3-slixmpp as a second, independent client: discovery, a batch, and the
+// policy-violation that slixmpp cannot name (read from the XML by the script).
+TEST_F(ComponentE2E, SlixmppClientGetsTokensAndTheQuotaError)
+{
+    ASSERT_NO_FATAL_FAILURE(startProsody());
+    settings.quotaPerDay = 3;
+    ASSERT_NO_FATAL_FAILURE(startComponent());
+    const gateway::IssuerKeySet keys = issuerKeys();
+    ASSERT_FALSE(keys.keys.empty());
+    const auto requests = makeRequests(keys, 3);
+    const QString requestFile = prosody->scratchDir() + QStringLiteral("/requests.txt");
+    {
+        QFile f(requestFile);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        for (const auto &line : base64Of(requests))
+            f.write(line.toLatin1() + "\n");
+    }
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"),
+        { QStringLiteral(SOTTO_SLIXMPP_CLIENT), QStringLiteral("--host"),
+            QStringLiteral("127.0.0.1"), QStringLiteral("--port"),
+            QString::number(prosody->c2sPort()), QStringLiteral("--jid"),
+            QStringLiteral("alice@sotto.test"), QStringLiteral("--password"),
+            QStringLiteral("alice-pw"), QStringLiteral("--component"),
+            QStringLiteral("pp.sotto.test"), QStringLiteral("--key-id"), keyIdHex(currentKey(keys)),
+            QStringLiteral("--requests"), requestFile });
+    ASSERT_TRUE(python.waitForFinished(600'000));
+    const QByteArray err = python.readAllStandardError();
+    ASSERT_EQ(python.exitCode(), 0) << err.toStdString();
+    const QJsonObject out = QJsonDocument::fromJson(python.readAllStandardOutput()).object();
+
+    EXPECT_TRUE(
+        out.value(QStringLiteral("items")).toArray().contains(QStringLiteral("pp.sotto.test")));
+    const QJsonObject form = out.value(QStringLiteral("form")).toObject();
+    EXPECT_EQ(form.value(QStringLiteral("FORM_TYPE")).toArray().first().toString(),
+        QStringLiteral("urn:sotto:pp:0"));
+    EXPECT_EQ(fromQt(QByteArray::fromBase64(
+                  form.value(QStringLiteral("token-key")).toArray().first().toString().toLatin1())),
+        keys.keys.front().spki);
+
+    const QJsonObject first = out.value(QStringLiteral("first")).toObject();
+    EXPECT_EQ(first.value(QStringLiteral("remaining")).toString(), QStringLiteral("0"));
+    const QJsonArray responses = first.value(QStringLiteral("responses")).toArray();
+    ASSERT_EQ(responses.size(), 3);
+    auto spent = privacypass::makeMemorySpentTokenSet();
+    for (int i = 0; i < 3; ++i) {
+        auto resp = privacypass::TokenResponse::decode(
+            fromQt(QByteArray::fromBase64(responses[i].toString().toLatin1())));
+        ASSERT_TRUE(resp.ok()) << resp.detail();
+        auto token = privacypass::finalizeToken(
+            requests[static_cast<size_t>(i)].state, currentKey(keys), *resp);
+        ASSERT_TRUE(token.ok()) << token.detail();
+        EXPECT_TRUE(privacypass::verifyToken(*token, currentKey(keys), keys.encodedChallenge).ok());
+        EXPECT_TRUE(spent->spend(token->tokenKeyId, token->nonce, keys.keys.front().notAfter).ok());
+    }
+    const QJsonObject second = out.value(QStringLiteral("second")).toObject();
+    EXPECT_EQ(
+        second.value(QStringLiteral("condition")).toString(), QStringLiteral("policy-violation"));
+    EXPECT_TRUE(
+        second.value(QStringLiteral("text")).toString().contains(QStringLiteral("used up")));
 }
 
 } // namespace
