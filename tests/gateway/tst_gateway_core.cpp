@@ -10,6 +10,7 @@
 #include "tee-backend/gateway/metrics.h"
 #include "tests/gateway/gateway_test_util.h"
 #include "tests/support/result_assert.h"
+#include "tests/support/testdata.h"
 
 #include <nlohmann/json.hpp>
 
@@ -373,6 +374,51 @@ TEST(GatewayIssuerKeys, StrictParsing)
         IssuerKeysError::BadKey);
     EXPECT_RESULT_ERROR(
         loadIssuerKeys("does-not-exist.json", kOrigin), IssuerKeysError::Unreadable);
+}
+
+} // namespace
+} // namespace sotto::gateway
+
+namespace sotto::gateway {
+namespace {
+
+// The seeds of tests/fuzz/fuzz_gateway_request.cpp reach what they are
+// meant to reach: with the fuzz target's issuer (RFC 9578's test key) and
+// TokenChallenge, the seeds' token (vector 2 of RFC 9578) is accepted.
+TEST(GatewayFuzzSeeds, TheTokenSeedsReachTheEngine)
+{
+    const auto vectors = test::readJson("privacypass/rfc9578-type2-vectors.json");
+    const Bytes spki = test::hex(vectors[1]["pkS"].get<std::string>());
+    auto key = privacypass::IssuerPublicKey::fromSpkiDer(spki);
+    ASSERT_RESULT_OK(key);
+    const auto &id = key->tokenKeyId();
+    auto set = parseIssuerKeys("{\"issuer_name\":\"issuer.example\",\"keys\":[{\"token_key\":\""
+            + tlog::base64Encode(spki) + "\",\"token_key_id\":\""
+            + toHex(ByteView(id.data(), id.size())) + "\",\"not_after\":4000000000}]}",
+        "origin.example");
+    ASSERT_RESULT_OK(set);
+    IssuerKeyStore issuers(std::move(set).value());
+    auto ring = KeyRing::create(3600, 1'800'000'000);
+    ASSERT_RESULT_OK(ring);
+    EchoEngine engine;
+    Metrics metrics;
+    const std::pair<std::string, int> seeds[] = { { "rewrite_with_rfc9578_token", 200 },
+        { "summarize_with_rfc9578_token", 200 }, { "rewrite_without_token", 401 } };
+    for (const auto &[name, status] : seeds) {
+        auto spent = privacypass::makeMemorySpentTokenSet(1024);
+        GatewayCore core(CoreConfig { "origin.example", 1 << 20 }, *ring.value(), issuers, *spent,
+            engine, metrics);
+        const std::string seed = test::readFile("../fuzz/corpus/gateway_request/" + name);
+        ASSERT_FALSE(seed.empty());
+        ASSERT_EQ(seed[0], 1);
+        Sealed sealed = seal(ring.value()->current()->encodedConfigs, asBytes(seed).subspan(1));
+        const HttpAnswer a
+            = core.gateway(sealed.body, "message/ohttp-req", farDeadline(), 1'800'000'000);
+        ASSERT_EQ(a.status, 200u);
+        auto opened = open(sealed, a.body);
+        ASSERT_TRUE(opened);
+        EXPECT_EQ(opened->response.status, status) << name << ": " << opened->body();
+    }
 }
 
 } // namespace
