@@ -56,6 +56,11 @@ expect "log cosign" 0 "$sotto" log cosign "$log" "$work/w2.sig" --witness-key "$
 expect "audit offline" 0 "$sotto" audit --log "$log" --log-key "$logkey" --witness-key "$w1" \
     --witness-key "$w2"
 contains "three releases" "$work/out" "2 1.0.0 55126c1c"
+if grep -q 'entries' "$work/err"; then echo "FAIL: a progress bar on a non-terminal"; failures=$((failures + 1)); else echo "ok: no progress bar when stderr is not a terminal"; fi
+if command -v script >/dev/null 2>&1; then # util-linux: runs the audit on a pseudo-terminal
+    script -qec "'$sotto' audit --log '$log' --log-key '$logkey' >/dev/null" /dev/null >"$work/tty" 2>&1
+    contains "a progress bar on a terminal" "$work/tty" "100% 3/3 entries"
+fi
 expect "log checkpoint keeps the cosignatures" 0 "$sotto" log checkpoint "$log"
 expect "audit still sees two witnesses" 0 "$sotto" audit --log "file://$log" --log-key "$logkey" \
     --witness-key "$w1" --witness-key "$w2" --quorum 2
