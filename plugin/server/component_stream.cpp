@@ -81,6 +81,9 @@ void ComponentStream::connectNow()
 
 void ComponentStream::onConnected()
 {
+    // Every answer is one write that the client waits for: Nagle's algorithm would only hold
+    // it back for the server's delayed ACK.
+    m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // XEP-0114 Section 3: the component opens the stream with to= its own domain.
     QByteArray header;
     QXmlStreamWriter w(&header);

@@ -133,6 +133,15 @@ int ComponentProcess::stop()
     return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
 }
 
+void ComponentProcess::kill()
+{
+    if (m_process && m_process->state() != QProcess::NotRunning) {
+        ::kill(static_cast<pid_t>(m_process->processId()), SIGKILL);
+        m_process->waitForFinished(120'000);
+    }
+    log();
+}
+
 ToolRun runComponentTool(const QStringList &args)
 {
     QProcess p;

@@ -47,6 +47,8 @@ public:
     bool running() const;
     // SIGTERM by pid, then waits for the exit; the exit code (-1 if it crashed).
     int stop();
+    // SIGKILL: a crash, no chance to close anything.
+    void kill();
 
 private:
     QString m_config;

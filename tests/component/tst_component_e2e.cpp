@@ -407,7 +407,13 @@ TEST_F(ComponentE2E, QuotaIsPerUserAndSurvivesRestart)
     EXPECT_EQ(r.payload.attribute(QStringLiteral("remaining")), QStringLiteral("0"));
     expectError(requestTokens(*alice, keys, 1), "policy-violation", "quota of 5 tokens is used up");
 
-    // A restart of the component does not give alice a fresh day.
+    // A crash and restart of the component does not give alice a fresh day.
+    component->kill();
+    component = std::make_unique<ComponentProcess>(configPath());
+    ASSERT_TRUE(component->start());
+    ASSERT_TRUE(component->waitForLog(QStringLiteral("connected as")));
+    expectError(requestTokens(*alice, keys, 1), "policy-violation", "used up");
+    // Nor does an orderly restart.
     EXPECT_EQ(component->stop(), 0);
     component = std::make_unique<ComponentProcess>(configPath());
     ASSERT_TRUE(component->start());
