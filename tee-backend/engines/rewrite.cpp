@@ -252,8 +252,9 @@ private:
                         ++suggestions;
                         // The closest suggestion wins; hunspell's order breaks ties.
                         size_t best = 3;
-                        int bestRank = 4;
-                        for (const auto &s : m_speller.suggest(m_lang, lw)) {
+                        int bestRank = 5;
+                        // German nouns are only suggested capitalised: ask as typed.
+                        for (const auto &s : m_speller.suggest(m_lang, capitalised ? word : lw)) {
                             std::string ls = m_ta.lower(s);
                             if (ls == lw) { // "friday" -> "Friday": a proper noun
                                 fixed = s;
@@ -268,14 +269,16 @@ private:
                             size_t d = joined == lw ? 1 : editDistance(lw, ls);
                             // Ties: a common word (our stop-word list) wins ("shoud":
                             // should, not shroud), then swapped letters ("teh": the,
-                            // not teth), then a dropped letter; then hunspell's order.
+                            // not teth), then a dropped letter, then an extra one
+                            // ("Artzt": Arzt, not Artet); then hunspell's order.
                             std::string sl = ls, wl = lw;
                             std::sort(sl.begin(), sl.end());
                             std::sort(wl.begin(), wl.end());
                             int rank = m_ta.isStopword(ls) ? 0
                                 : sl == wl                 ? 1
                                 : isSubsequence(lw, ls)    ? 2
-                                                           : 3;
+                                : isSubsequence(ls, lw)    ? 3
+                                                           : 4;
                             if (d < best || (d == best && rank < bestRank)) {
                                 best = d;
                                 bestRank = rank;
