@@ -123,6 +123,7 @@ void RedisServer::signalAndWait(int signal)
     if (m_pid <= 0)
         return;
     ::kill(m_pid, signal);
+    ::kill(m_pid, SIGCONT); // a paused server acts on the signal only once continued
     int status = 0;
     while (waitpid(m_pid, &status, 0) < 0 && errno == EINTR) { }
     m_pid = -1;
@@ -136,6 +137,18 @@ void RedisServer::stop()
 void RedisServer::kill()
 {
     signalAndWait(SIGKILL);
+}
+
+void RedisServer::pause()
+{
+    if (m_pid > 0)
+        ::kill(m_pid, SIGSTOP);
+}
+
+void RedisServer::resume()
+{
+    if (m_pid > 0)
+        ::kill(m_pid, SIGCONT);
 }
 
 bool RedisServer::restart(std::string *error)

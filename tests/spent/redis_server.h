@@ -31,6 +31,10 @@ public:
     void kill();
     // After stop() or kill(): a fresh (empty) server on the same port.
     bool restart(std::string *error);
+    // SIGSTOP / SIGCONT: a server that hangs (connections are still accepted
+    // by the kernel, nothing answers).
+    void pause();
+    void resume();
 
 private:
     RedisServer() = default;

@@ -249,6 +249,27 @@ TEST_F(RedisSpentSet, FailsClosedWhileRedisIsDownAndRecovers)
     EXPECT_RESULT_OK(set->spend(key, numbered(3), retires));
 }
 
+TEST_F(RedisSpentSet, TimesOutWhileRedisHangs)
+{
+    RedisOptions o;
+    o.timeout = std::chrono::milliseconds(300);
+    auto set = makeSet(o);
+    ASSERT_TRUE(set);
+    const int64_t retires = systemUnixTime() + 3600;
+    ASSERT_RESULT_OK(set->spend(numbered(1), numbered(1), retires));
+    m_redis->pause();
+    // Connections are accepted (the kernel's backlog), no reply comes: the
+    // command times out and the spend fails closed instead of waiting.
+    auto r = set->spend(numbered(1), numbered(2), retires);
+    EXPECT_TRUE(test::failsWith(r, SpendError::Unavailable));
+    EXPECT_TRUE(test::failsWith(set->ping(), SpendError::Unavailable));
+    m_redis->resume();
+    // The timed-out SET may have been applied once Redis woke up: that token
+    // is then spent (fail closed); fresh tokens work again.
+    EXPECT_RESULT_OK(set->spend(numbered(1), numbered(3), retires));
+    EXPECT_RESULT_OK(set->ping());
+}
+
 TEST_F(RedisSpentSet, ReconnectsAfterServerClosedConnection)
 {
     RedisOptions o;
