@@ -191,15 +191,19 @@ TEST_F(GoInterop, WeVerifyNotesGoSigns)
     ASSERT_RESULT_OK(strangerKey);
     EXPECT_RESULT_ERROR(openNote(note, std::span(&*strangerKey, 1)), TlogError::NoteUnverified);
 
-    // Go signs an arbitrary multi-line note with a non-ASCII name, too.
-    std::ofstream(tmp.path / "text", std::ios::binary | std::ios::trunc) << "héllo\n\nwörld\n";
-    PeerRun s2 = peer({ "sign", "prüfer", (tmp.path / "text").string(), tmp.path.string() });
+    // Go signs an arbitrary multi-line note with a non-ASCII name, too
+    // (a new key: the peer reuses a key only within one directory).
+    const fs::path other = tmp.path / "other";
+    fs::create_directory(other);
+    std::ofstream(other / "text", std::ios::binary) << "héllo\n\nwörld\n";
+    PeerRun s2 = peer({ "sign", "prüfer", (other / "text").string(), other.string() });
     ASSERT_EQ(s2.status, 0) << s2.out;
-    std::string vkey2 = readText(tmp.path / "vkey");
+    std::string vkey2 = readText(other / "vkey");
     vkey2.pop_back();
+    EXPECT_TRUE(vkey2.starts_with("prüfer+")) << vkey2;
     auto key2 = NoteVerifier::parse(vkey2);
     ASSERT_RESULT_OK(key2);
-    auto opened2 = openNote(readText(tmp.path / "note"), std::span(&*key2, 1));
+    auto opened2 = openNote(readText(other / "note"), std::span(&*key2, 1));
     ASSERT_RESULT_OK(opened2);
     EXPECT_EQ(opened2->text, "héllo\n\nwörld\n");
 }

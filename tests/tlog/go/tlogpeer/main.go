@@ -20,7 +20,8 @@
 //	                              (ProveRecord/CheckRecord); STRIDE 1 = all
 //	consistency DIR VKEY OLDFILE  prove the log extends an older checkpoint
 //	                              (ProveTree/CheckTree)
-//	sign NAME TEXTFILE OUTDIR     generate a key, sign TEXTFILE: OUTDIR/vkey, OUTDIR/note
+//	sign NAME TEXTFILE OUTDIR     sign TEXTFILE with OUTDIR/skey, or a new key
+//	                              kept there: OUTDIR/skey, OUTDIR/vkey, OUTDIR/note
 //	bench-append N                build an N-entry tree with StoredHashes
 //	bench-audit DIR VKEY          recompute a whole log from its bundles and
 //	                              compare every tile (what `sotto audit` does)
@@ -249,9 +250,24 @@ func sign(name, textFile, outDir string) {
 	if err != nil {
 		fail("%v", err)
 	}
-	skey, vkey, err := note.GenerateKey(rand.Reader, name)
-	if err != nil {
-		fail("GenerateKey: %v", err)
+	// A key kept in OUTDIR from an earlier call is reused, so one key can
+	// sign several notes; otherwise a new one is generated and kept.
+	var skey, vkey string
+	if old, err := os.ReadFile(filepath.Join(outDir, "skey")); err == nil {
+		skey = strings.TrimSpace(string(old))
+		pub, err := os.ReadFile(filepath.Join(outDir, "vkey"))
+		if err != nil {
+			fail("%v", err)
+		}
+		vkey = strings.TrimSpace(string(pub))
+	} else {
+		skey, vkey, err = note.GenerateKey(rand.Reader, name)
+		if err != nil {
+			fail("GenerateKey: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(outDir, "skey"), []byte(skey+"\n"), 0o600); err != nil {
+			fail("%v", err)
+		}
 	}
 	signer, err := note.NewSigner(skey)
 	if err != nil {
