@@ -38,10 +38,33 @@ bool isLetterStart(char c)
     return isAsciiUpper(c) || isAsciiLower(c) || b >= 0xC3;
 }
 
-// Optimal string alignment distance (Damerau-Levenshtein with adjacent
-// transpositions), on bytes; small words only.
-size_t editDistance(std::string_view a, std::string_view b)
+// Code points of a UTF-8 string (invalid bytes become U+FFFD): spelling
+// distances count letters, not bytes ("помощ" is one letter from "помощь").
+std::u32string codePoints(std::string_view s)
 {
+    std::u32string out;
+    for (size_t i = 0; i < s.size();) {
+        auto b = static_cast<unsigned char>(s[i]);
+        size_t len = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+        if (len == 0 || i + len > s.size()) {
+            out.push_back(0xFFFD);
+            ++i;
+            continue;
+        }
+        char32_t cp = len == 1 ? b : (b & (0x7F >> len));
+        for (size_t k = 1; k < len; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+        out.push_back(cp);
+        i += len;
+    }
+    return out;
+}
+
+// Optimal string alignment distance (Damerau-Levenshtein with adjacent
+// transpositions) in letters; small words only.
+size_t editDistance(std::string_view utf8a, std::string_view utf8b)
+{
+    std::u32string a = codePoints(utf8a), b = codePoints(utf8b);
     std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
     for (size_t i = 0; i <= a.size(); ++i)
         d[i][0] = i;
@@ -57,8 +80,9 @@ size_t editDistance(std::string_view a, std::string_view b)
     return d[a.size()][b.size()];
 }
 
-bool isSubsequence(std::string_view small, std::string_view big)
+bool isSubsequence(std::string_view utf8Small, std::string_view utf8Big)
 {
+    std::u32string small = codePoints(utf8Small), big = codePoints(utf8Big);
     size_t j = 0;
     for (size_t i = 0; i < big.size() && j < small.size(); ++i)
         if (big[i] == small[j])
