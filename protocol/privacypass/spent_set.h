@@ -45,7 +45,9 @@ using UnixClock = std::function<int64_t()>;
 int64_t systemUnixTime();
 
 // One process: a bounded set per key epoch (token_key_id), epochs dropped
-// when they retire. Every token of one key should carry the same retiresAt;
+// when they retire. It lives in memory only: a restarted gateway has forgotten
+// earlier spends, so several replicas (or restarts within a key's lifetime)
+// need the Redis set. Every token of one key should carry the same retiresAt;
 // if they differ, the epoch is kept until the latest. At most kMaxKeyEpochs
 // live epochs (issuer keys rotate by day, so a handful are live at once).
 class MemorySpentTokenSet final : public SpentTokenSet {

@@ -8,6 +8,9 @@
 // a replay (someone else's attempt id) from our own write whose reply was lost
 // to a broken connection (then we retry once on a fresh one and see our id).
 // When Redis cannot be reached the answer is Unavailable: fail closed.
+// Durability is Redis's: a redis-server that restarts empty (no AOF/RDB)
+// forgets which tokens were spent, and those tokens could be redeemed again
+// until their key retires. Production Redis should run with appendonly yes.
 #pragma once
 
 #include "protocol/common/result.h"
