@@ -188,8 +188,9 @@ Result<std::unique_ptr<RedisSpentTokenSet>, SpendError> RedisSpentTokenSet::crea
     if (options.connections < 1 || options.connections > 1024)
         return fail(SpendError::BadInput,
             std::to_string(options.connections) + " connections: expected 1..1024");
-    if (options.retentionMargin.count() < 0)
-        return fail(SpendError::BadInput, "the retention margin must not be negative");
+    if (options.retentionMargin.count() < 0
+        || options.retentionMargin > std::chrono::hours(24 * 366))
+        return fail(SpendError::BadInput, "the retention margin must be 0 s to a year");
     return std::unique_ptr<RedisSpentTokenSet>(
         new RedisSpentTokenSet(std::make_unique<Impl>(options)));
 }
@@ -209,6 +210,12 @@ Status<SpendError> RedisSpentTokenSet::spend(ByteView tokenKeyId, ByteView nonce
         return fail(SpendError::BadInput,
             "nonce is " + std::to_string(nonce.size()) + " bytes, expected "
                 + std::to_string(privacypass::kSpentNonceLength));
+    // Year 9999: far past any key's life, and far from overflowing the
+    // margin's addition or Redis's millisecond expiry arithmetic.
+    constexpr int64_t kLatestRetirement = 253402300799;
+    if (retiresAt > kLatestRetirement)
+        return fail(SpendError::BadInput,
+            "retiresAt " + std::to_string(retiresAt) + " is after the year 9999");
     const int64_t now = privacypass::systemUnixTime();
     if (retiresAt <= now)
         return fail(SpendError::Retired,

@@ -32,6 +32,7 @@ struct RedisOptions {
     size_t connections = 4;
     // Entries live this long past retiresAt: tolerates a Redis clock ahead of
     // the gateways' (an entry that expired early would let a replay through).
+    // At most a year.
     std::chrono::seconds retentionMargin { 300 };
 };
 

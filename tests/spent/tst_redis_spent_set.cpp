@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <latch>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -217,6 +218,11 @@ TEST_F(RedisSpentSet, RejectsBadInput)
     }
     EXPECT_TRUE(test::failsWith(
         set->spend(numbered(1), numbered(1), systemUnixTime() - 1), SpendError::Retired));
+    EXPECT_TRUE(
+        test::failsWith(set->spend(numbered(1), numbered(1), std::numeric_limits<int64_t>::max()),
+            SpendError::BadInput));
+    EXPECT_TRUE(
+        test::failsWith(set->spend(numbered(1), numbered(1), 253402300800), SpendError::BadInput));
     Inspector redis(m_redis->port());
     EXPECT_EQ(redis.integer({ "DBSIZE" }), 0);
 }
