@@ -381,7 +381,7 @@ private:
         for (size_t i = 0; i < n; ++i) {
             auto &s = m_sentences[i];
             double content = double(s.vec.size());
-            double lengthFactor = std::min(1.0, content / 5.0);
+            double lengthFactor = std::min(1.0, content / 8.0);
             if (content > 30)
                 lengthFactor *= 30.0 / content; // a wall of text is not a key point
             double score = (0.5 * pr[i] / prMax + 0.5 * cent[i] / centMax) * lengthFactor;
