@@ -200,15 +200,23 @@ std::string trimPunct(std::string_view s)
 
 bool looksLikeTime(std::string_view lw)
 {
-    // 5pm, 17:00, 3/12, 2026-12-01, 10am, 9h30, 12.5.
-    bool digit = false;
-    for (char c : lw)
-        digit |= c >= '0' && c <= '9';
-    if (!digit)
+    // 5pm, 10am, 17:00, 9h30, 3/12, 2026-12-01, 12.5.: digits and separators only.
+    if (lw.empty() || lw[0] < '0' || lw[0] > '9')
         return false;
-    return lw.ends_with("am") || lw.ends_with("pm") || lw.find(':') != std::string_view::npos
-        || lw.find('/') != std::string_view::npos || lw.find('-') != std::string_view::npos
-        || lw.find('h') != std::string_view::npos || lw.find('.') != std::string_view::npos;
+    bool marked = false;
+    for (std::string_view suffix : { "am", "pm" })
+        if (lw.ends_with(suffix)) {
+            lw.remove_suffix(2);
+            marked = true;
+        }
+    for (char c : lw) {
+        if (c >= '0' && c <= '9')
+            continue;
+        if (c != ':' && c != '/' && c != '-' && c != '.' && c != 'h')
+            return false;
+        marked = true;
+    }
+    return marked;
 }
 
 class Summarizer {
