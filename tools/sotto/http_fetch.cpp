@@ -242,7 +242,11 @@ const std::vector<std::pair<std::string, std::string>> &HttpFetcher::lastHeaders
 
 FetchResult<Bytes> HttpFetcher::get(std::string_view relative)
 {
-    State &s = *m_state;
+    return fetch(*m_state, relative);
+}
+
+FetchResult<Bytes> HttpFetcher::fetch(State &s, std::string_view relative)
+{
     SOTTO_TRY(const std::string path, checkRelativePath(relative));
     if (s.isDirectory) {
         s.headers.clear();
@@ -348,8 +352,10 @@ FetchResult<Bytes> HttpFetcher::get(std::string_view relative)
 
 tlog::LogFetcher HttpFetcher::logFetcher()
 {
-    return [this](const std::string &path) -> tlog::TlogResult<Bytes> {
-        auto body = get(path);
+    // The state, not `this`: it stays where it is when the fetcher is moved.
+    State *state = m_state.get();
+    return [state](const std::string &path) -> tlog::TlogResult<Bytes> {
+        auto body = fetch(*state, path);
         if (!body)
             return fail(tlog::TlogError::FetchFailed,
                 std::string(errorName(body.error())) + ": " + body.detail());

@@ -63,11 +63,13 @@ public:
     const std::string &base() const;
 
     // A tlog::LogFetcher over this fetcher: failures become FetchFailed with
-    // the fetch error's name and detail. The fetcher must outlive it.
+    // the fetch error's name and detail. The fetcher (moved or not) must
+    // outlive it.
     tlog::LogFetcher logFetcher();
 
 private:
     struct State;
+    static FetchResult<Bytes> fetch(State &state, std::string_view path);
     explicit HttpFetcher(std::unique_ptr<State> state);
     std::unique_ptr<State> m_state;
 };
