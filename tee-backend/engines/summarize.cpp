@@ -625,13 +625,26 @@ private:
                 s.wordSpans[at].begin, s.span.end - s.wordSpans[at].begin));
             for (size_t w = at; w < s.lowerWords.size(); ++w) {
                 const auto &lw = s.lowerWords[w];
-                if (!timeWords.count(lw) && !looksLikeTime(lw))
+                // ICU splits "17:00" and "2026-12-01" into numbers: look at the
+                // whole run of non-space characters.
+                size_t runEnd = s.wordSpans[w].begin;
+                while (runEnd < s.span.end && text[runEnd] != ' ' && text[runEnd] != '\n')
+                    ++runEnd;
+                while (runEnd > s.wordSpans[w].end
+                    && std::string_view(".,;!?)").find(text[runEnd - 1]) != std::string_view::npos)
+                    --runEnd;
+                std::string run = m_ta.lower(std::string_view(text).substr(
+                    s.wordSpans[w].begin, runEnd - s.wordSpans[w].begin));
+                size_t end = s.wordSpans[w].end;
+                if (looksLikeTime(run))
+                    end = runEnd;
+                else if (!timeWords.count(lw))
                     continue;
                 size_t b = w;
                 while (b > at && w - b < 3 && deadlineWords.count(s.lowerWords[b - 1]))
                     --b;
                 a.when = collapseSpaces(std::string_view(text).substr(
-                    s.wordSpans[b].begin, s.wordSpans[w].end - s.wordSpans[b].begin));
+                    s.wordSpans[b].begin, end - s.wordSpans[b].begin));
                 break;
             }
             // "what" stops before a link ("... anything: https://...").

@@ -238,7 +238,10 @@ std::vector<Span> protectedSpans(std::string_view text)
             bool email = !mention && tok.find('@') != std::string_view::npos
                 && tok.find('.', tok.find('@')) != std::string_view::npos;
             // Paths and file names: a slash, or a dot between letters with no space ("main.cpp").
-            bool path = tok.find('/') != std::string_view::npos && tok.size() > 1;
+            // (Digits and slashes only is a date, "3/12", not a path.)
+            bool path = tok.find('/') != std::string_view::npos && tok.size() > 1
+                && std::any_of(tok.begin(), tok.end(),
+                    [](char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); });
             bool dotted = false;
             for (size_t k = 1; k + 1 < tok.size(); ++k)
                 if (tok[k] == '.' && isAsciiAlnum(tok[k - 1]) && isAsciiAlnum(tok[k + 1])

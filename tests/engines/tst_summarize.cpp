@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 namespace sotto::engines {
@@ -112,6 +113,26 @@ TEST(Summarize, ActionItemsHaveWhoWhatWhen)
     }
     EXPECT_TRUE(agenda) << out["actions"].dump();
     EXPECT_TRUE(ask) << out["actions"].dump();
+}
+
+TEST(Summarize, DueDatesInTheirUsualShapes)
+{
+    json chat = { { "messages",
+                      { msg("ana", "Ben, can you send the slides by 17:00 today?"),
+                          msg("ben", "I will call the bank at 5pm."),
+                          msg("cem", "I will pay the invoice on 3/12 at the latest."),
+                          msg("dia", "I will renew the HbA1c test by 2026-12-01."),
+                          msg("eli", "I will order the HbA1c test.") } },
+        { "lang", "en" } };
+    json out = summarizeOk(chat);
+    std::map<std::string, std::string> when;
+    for (const auto &a : out["actions"])
+        when[a["from"].get<std::string>()] = a["when"];
+    EXPECT_EQ(when["ana"], "by 17:00");
+    EXPECT_EQ(when["ben"], "at 5pm");
+    EXPECT_EQ(when["cem"], "on 3/12");
+    EXPECT_EQ(when["dia"], "by 2026-12-01");
+    EXPECT_EQ(when["eli"], "") << "HbA1c is not a time";
 }
 
 TEST(Summarize, AgreementPointsBackToWhatWasAgreed)
