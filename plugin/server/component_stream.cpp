@@ -23,6 +23,12 @@ ComponentStream::ComponentStream(
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &ComponentStream::connectNow);
+    connect(&m_keepalive, &QTimer::timeout, this, &ComponentStream::onKeepalive);
+    m_handshakeDeadline.setSingleShot(true);
+    connect(&m_handshakeDeadline, &QTimer::timeout, this, [this] {
+        lose(QStringLiteral("the server did not complete the handshake within %1 s")
+                 .arg(2 * m_keepaliveMs / 1000.0));
+    });
     connect(&m_socket, &QTcpSocket::connected, this, &ComponentStream::onConnected);
     connect(&m_socket, &QTcpSocket::readyRead, this, &ComponentStream::onReadyRead);
     connect(&m_socket, &QTcpSocket::disconnected, this,
@@ -36,6 +42,32 @@ ComponentStream::~ComponentStream()
     m_running = false;
     m_socket.disconnect(this);
     m_socket.abort();
+}
+
+void ComponentStream::setKeepalive(int intervalMs, const QString &target)
+{
+    m_keepaliveMs = std::max(0, intervalMs);
+    m_pingTarget = target;
+}
+
+void ComponentStream::onKeepalive()
+{
+    if (m_state != State::Ready)
+        return;
+    if (m_pingOutstanding) {
+        lose(QStringLiteral("no answer to a keepalive ping for %1 s: the server seems hung")
+                 .arg(m_keepaliveMs / 1000.0));
+        return;
+    }
+    // XEP-0199 Section 4.2: a ping from the component to the server's host.
+    XmlNode ping(QStringLiteral("iq"), kComponentNs);
+    ping.setAttribute(QStringLiteral("type"), QStringLiteral("get"));
+    ping.setAttribute(QStringLiteral("from"), m_jid);
+    ping.setAttribute(QStringLiteral("to"), m_pingTarget);
+    ping.setAttribute(QStringLiteral("id"), QStringLiteral("keepalive-%1").arg(++m_pingCounter));
+    ping.appendChild(XmlNode(QStringLiteral("ping"), QStringLiteral("urn:xmpp:ping")));
+    send(ping);
+    m_pingOutstanding = true;
 }
 
 void ComponentStream::setBackoff(int initialMs, int maxMs)
@@ -56,6 +88,8 @@ void ComponentStream::stop()
 {
     m_running = false;
     m_retry.stop();
+    m_keepalive.stop();
+    m_handshakeDeadline.stop();
     if (m_socket.state() == QAbstractSocket::ConnectedState) {
         m_socket.write("</stream:stream>");
         m_socket.flush();
@@ -96,6 +130,8 @@ void ComponentStream::onConnected()
     w.writeCharacters(QString());
     m_socket.write(header);
     m_state = State::Handshaking;
+    if (m_keepaliveMs > 0)
+        m_handshakeDeadline.start(2 * m_keepaliveMs);
 }
 
 void ComponentStream::onSocketError()
@@ -114,6 +150,8 @@ void ComponentStream::lose(const QString &reason)
         return;
     const bool wasReady = m_state == State::Ready;
     m_state = State::Disconnected;
+    m_keepalive.stop();
+    m_handshakeDeadline.stop();
     m_socket.abort();
     qCWarning(lcStream).noquote() << "stream lost:" << reason;
     if (wasReady)
@@ -171,6 +209,7 @@ void ComponentStream::onReadyRead()
 {
     const QByteArray data = m_socket.readAll();
     m_received += data.size();
+    m_pingOutstanding = false; // the server is alive
     m_reader.addData(data);
     while (m_state != State::Disconnected) {
         const auto token = m_reader.readNext();
@@ -236,6 +275,10 @@ void ComponentStream::onReadyRead()
                 if (done.name() == QLatin1String("handshake") && done.ns() == kComponentNs) {
                     m_state = State::Ready;
                     m_backoffMs = m_initialBackoffMs;
+                    m_handshakeDeadline.stop();
+                    m_pingOutstanding = false;
+                    if (m_keepaliveMs > 0 && !m_pingTarget.isEmpty())
+                        m_keepalive.start(m_keepaliveMs);
                     qCInfo(lcStream) << "connected as" << m_jid;
                     Q_EMIT ready();
                 } else {

@@ -34,6 +34,11 @@ public:
     bool send(const XmlNode &stanza);
 
     void setBackoff(int initialMs, int maxMs);
+    // Every `intervalMs` while Ready, an XEP-0199 ping to `target` (a host of the server);
+    // when nothing at all has arrived for a whole interval after a ping, the server is taken
+    // as hung and the stream is dropped and reopened. The handshake must complete within
+    // two intervals. 0 turns both off.
+    void setKeepalive(int intervalMs, const QString &target);
     // Stanzas larger than this (bytes of XML received) close the stream.
     void setMaxStanzaBytes(qint64 bytes) { m_maxStanzaBytes = bytes; }
 
@@ -53,6 +58,7 @@ private:
     void lose(const QString &reason);
     void scheduleReconnect();
     void handleStreamError(const XmlNode &error);
+    void onKeepalive();
 
     QString m_jid;
     QString m_secret;
@@ -60,6 +66,12 @@ private:
     quint16 m_port;
     QTcpSocket m_socket;
     QTimer m_retry;
+    QTimer m_keepalive;
+    QTimer m_handshakeDeadline;
+    int m_keepaliveMs = 60'000;
+    QString m_pingTarget;
+    bool m_pingOutstanding = false;
+    quint64 m_pingCounter = 0;
     QXmlStreamReader m_reader;
     State m_state = State::Disconnected;
     bool m_running = false;

@@ -67,7 +67,10 @@ int main(int argc, char **argv)
     const QCommandLineOption retryOption(QStringLiteral("retry-max-ms"),
         QStringLiteral("Longest wait between reconnection attempts (default 5000)."),
         QStringLiteral("MS"), QStringLiteral("5000"));
-    cli.addOptions({ configOption, checkOption, keysOption, retryOption });
+    const QCommandLineOption keepaliveOption(QStringLiteral("keepalive-seconds"),
+        QStringLiteral("Seconds between keepalive pings to the server (default 60; 0: off)."),
+        QStringLiteral("S"), QStringLiteral("60"));
+    cli.addOptions({ configOption, checkOption, keysOption, retryOption, keepaliveOption });
     cli.process(app);
 
     const std::string path = cli.value(configOption).toStdString();
@@ -103,6 +106,12 @@ int main(int argc, char **argv)
         printError("--retry-max-ms wants a number of milliseconds >= 10");
         return 1;
     }
+    bool keepaliveOk = false;
+    const int keepaliveSeconds = cli.value(keepaliveOption).toInt(&keepaliveOk);
+    if (!keepaliveOk || keepaliveSeconds < 0 || keepaliveSeconds > 3600) {
+        printError("--keepalive-seconds wants a number of seconds from 0 to 3600");
+        return 1;
+    }
 
     QuotaStore quota;
     if (auto s = quota.open(QString::fromStdString(config->stateDir + "/quota.sqlite")); !s.ok()) {
@@ -115,6 +124,8 @@ int main(int argc, char **argv)
         QString::fromStdString(config->secret), QString::fromStdString(config->serverHost),
         config->serverPort);
     stream.setBackoff(std::min(500, retryMaxMs), retryMaxMs);
+    // The first user domain is a host of the same server: it answers XEP-0199 pings.
+    stream.setKeepalive(keepaliveSeconds * 1000, QString::fromStdString(config->domains.front()));
     ComponentService service(std::move(config).value(), std::move(keys).value(), &stream, &quota);
 
     // SIGTERM/SIGINT: close the stream politely and exit 0 (systemd stop, tests).

@@ -26,6 +26,8 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 namespace sotto::test {
 namespace {
 
@@ -70,13 +72,13 @@ protected:
 
     QString configPath() const { return prosody->scratchDir() + QStringLiteral("/component.conf"); }
 
-    void startComponent(bool waitConnected = true)
+    void startComponent(bool waitConnected = true, const QStringList &extraArgs = {})
     {
         settings.port = prosody->componentPort();
         settings.stateDir = prosody->scratchDir() + QStringLiteral("/state");
         ASSERT_TRUE(writeComponentConfig(configPath(), settings));
         component = std::make_unique<ComponentProcess>(configPath());
-        ASSERT_TRUE(component->start());
+        ASSERT_TRUE(component->start(extraArgs));
         if (waitConnected) {
             ASSERT_TRUE(component->waitForLog(QStringLiteral("connected as")))
                 << component->log().toStdString();
@@ -480,6 +482,32 @@ TEST_F(ComponentE2E, ReconnectsAfterProsodyRestart)
     const IqReply r = requestTokens(*alice, keys, 2, &tokens);
     ASSERT_TRUE(r.ok()) << r.errorText.toStdString();
     EXPECT_EQ(tokens.size(), 2u);
+}
+
+// A Prosody that hangs (SIGSTOP) keeps its sockets open: only the keepalive ping notices. The
+// component drops the stream, keeps trying (connections that get no handshake time out), and
+// is back once Prosody runs again.
+TEST_F(ComponentE2E, NoticesAHungProsodyAndReconnects)
+{
+    ASSERT_NO_FATAL_FAILURE(startProsody());
+    ASSERT_NO_FATAL_FAILURE(
+        startComponent(true, { QStringLiteral("--keepalive-seconds"), QStringLiteral("1") }));
+    ASSERT_EQ(::kill(static_cast<pid_t>(prosody->pid()), SIGSTOP), 0);
+    const bool noticed = component->waitForLog(QStringLiteral("no answer to a keepalive ping"));
+    const bool retried
+        = noticed && component->waitForLog(QStringLiteral("did not complete the handshake"));
+    ASSERT_EQ(::kill(static_cast<pid_t>(prosody->pid()), SIGCONT), 0);
+    ASSERT_TRUE(noticed) << component->log().toStdString();
+    EXPECT_TRUE(retried) << component->log().toStdString();
+    ASSERT_TRUE(component->waitForLog(QStringLiteral("connected as"), 2))
+        << component->log().toStdString();
+
+    auto alice = connectClient(QStringLiteral("alice@sotto.test"), QStringLiteral("alice-pw"));
+    ASSERT_TRUE(alice->isConnected());
+    const gateway::IssuerKeySet keys = issuerKeys();
+    ASSERT_FALSE(keys.keys.empty());
+    const IqReply r = requestTokens(*alice, keys, 1);
+    EXPECT_TRUE(r.ok()) << r.errorText.toStdString();
 }
 
 // Debian's python3-slixmpp as a second, independent client: discovery, a batch, and the
