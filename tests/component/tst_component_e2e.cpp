@@ -19,10 +19,12 @@
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 
 #include <gtest/gtest.h>
 
@@ -482,6 +484,63 @@ TEST_F(ComponentE2E, ReconnectsAfterProsodyRestart)
     const IqReply r = requestTokens(*alice, keys, 2, &tokens);
     ASSERT_TRUE(r.ok()) << r.errorText.toStdString();
     EXPECT_EQ(tokens.size(), 2u);
+}
+
+// The administrator's commands: --check-config explains, --print-issuer-keys writes what the
+// gateway reads (and creates private keys on first use).
+TEST(ComponentCli, CheckConfigAndPrintIssuerKeys)
+{
+    ensureApp();
+    const ToolRun example = runComponentTool({ QStringLiteral("--config"),
+        QStringLiteral(SOTTO_SOURCE_DIR "/deploy/prosody/component.conf.example"),
+        QStringLiteral("--check-config") });
+    EXPECT_EQ(example.exitCode, 0) << example.err.toStdString();
+    EXPECT_TRUE(example.out.contains(QStringLiteral("is valid: component pp.example.org")));
+
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString bad = dir.path() + QStringLiteral("/bad.conf");
+    {
+        QFile f(bad);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write("[component]\njid = pp.sotto.test\nsecret = short\n");
+    }
+    const ToolRun invalid
+        = runComponentTool({ QStringLiteral("--config"), bad, QStringLiteral("--check-config") });
+    EXPECT_EQ(invalid.exitCode, 1);
+    EXPECT_TRUE(
+        invalid.err.contains(QStringLiteral("line 3: secret: the component secret is shorter")))
+        << invalid.err.toStdString();
+    EXPECT_TRUE(invalid.err.contains(QStringLiteral("missing key: 'relay-url' in [service]")));
+
+    const ToolRun missing = runComponentTool({ QStringLiteral("--config"),
+        dir.path() + QStringLiteral("/none.conf"), QStringLiteral("--check-config") });
+    EXPECT_EQ(missing.exitCode, 1);
+    EXPECT_TRUE(missing.err.contains(QStringLiteral("cannot open"))) << missing.err.toStdString();
+
+    ComponentSettings settings;
+    settings.port = 5347;
+    settings.stateDir = dir.path() + QStringLiteral("/state");
+    const QString good = dir.path() + QStringLiteral("/component.conf");
+    ASSERT_TRUE(writeComponentConfig(good, settings));
+    const ToolRun keys = runComponentTool(
+        { QStringLiteral("--config"), good, QStringLiteral("--print-issuer-keys") });
+    ASSERT_EQ(keys.exitCode, 0) << keys.err.toStdString();
+    auto set = gateway::parseIssuerKeys(keys.out.toStdString(), "gateway.sotto.test");
+    ASSERT_TRUE(set.ok()) << set.detail();
+    EXPECT_EQ(set->keys.size(), 2u);
+    const QFileInfoList files = QDir(settings.stateDir + QStringLiteral("/keys"))
+                                    .entryInfoList({ QStringLiteral("*.pem") }, QDir::Files);
+    ASSERT_EQ(files.size(), 2);
+    for (const auto &f : files)
+        EXPECT_EQ(f.permissions()
+                & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+            QFile::Permissions {})
+            << f.fileName().toStdString();
+    // The same keys on the next call.
+    const ToolRun again = runComponentTool(
+        { QStringLiteral("--config"), good, QStringLiteral("--print-issuer-keys") });
+    EXPECT_EQ(again.out, keys.out);
 }
 
 // A Prosody that hangs (SIGSTOP) keeps its sockets open: only the keepalive ping notices. The
