@@ -190,6 +190,14 @@ error_is "an ARK claimed by a real provider" BundleBadValue "$sotto" attest veri
 python3 -c "import base64,json,sys; b=json.load(open(sys.argv[1])); open(sys.argv[2],'wb').write(base64.b64decode(b['report'])); open(sys.argv[3],'wb').write(base64.b64decode(b['vcek']))" \
     "$work/bundle.json" "$work/sim.bin" "$work/sim.der"
 error_is "simulated report against AMD's roots" UnknownRoot "$sotto" attest verify --report "$work/sim.bin" --vcek "$work/sim.der"
+python3 -c "import base64,json,sys; b=json.load(open(sys.argv[1])); open(sys.argv[2],'wb').write(base64.b64decode(b['ask'])); open(sys.argv[3],'wb').write(base64.b64decode(b['ark']))" \
+    "$work/bundle.json" "$work/sim-ask.der" "$work/sim-ark.der"
+error_is "simulated files refused by default" PolicySimulatedNotAllowed "$sotto" attest verify --report "$work/sim.bin" \
+    --vcek "$work/sim.der" --ask "$work/sim-ask.der" --ark "$work/sim-ark.der"
+expect "simulated files with allow_simulated" 0 "$sotto" attest verify --report "$work/sim.bin" \
+    --vcek "$work/sim.der" --ask "$work/sim-ask.der" --ark "$work/sim-ark.der" --policy "$work/sim.json"
+error_is "AMD's Milan ASK/ARK as a simulated chain" SimulatedChainInvalid "$sotto" attest verify --report "$work/sim.bin" \
+    --vcek "$work/sim.der" --ask "$work/ask_milan.der" --ark "$work/sim-ark.der" --policy "$work/sim.json"
 expect "show the simulated report" 0 "$sotto" attest show "$work/sim.bin"
 contains "simulated report is v3 Milan" "$work/out" "generation         Milan"
 
