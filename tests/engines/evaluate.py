@@ -172,9 +172,16 @@ def evaluate_summaries(args):
     paths = sorted(glob.glob(os.path.join(DATA, "corpus", "*.chat")))
     chats = [parse_chat(p) for p in paths]
     if args.limit:
-        # A spread over languages and domains: every k-th chat.
-        step = max(1, len(chats) // args.limit)
-        chats = chats[::step][:args.limit]
+        # A spread over the languages: one chat of each in turn.
+        by_lang = {}
+        for c in chats:
+            by_lang.setdefault(c["lang"], []).append(c)
+        picked = []
+        while len(picked) < min(args.limit, len(chats)):
+            for lang in sorted(by_lang):
+                if by_lang[lang] and len(picked) < args.limit:
+                    picked.append(by_lang[lang].pop(0))
+        chats = sorted(picked, key=lambda c: c["id"])
     ours = run_builtin(args.engine_run, chats)
     systems = {"sotto-builtin": {c["id"]: [p["text"] for p in ours[c["id"]]["summary"]]
                                  for c in chats}}
