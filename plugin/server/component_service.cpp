@@ -175,6 +175,13 @@ XmlNode ComponentService::issueTokens(const XmlNode &iq, const XmlNode &request)
         return errorReply(iq, QStringLiteral("internal-server-error"),
             QStringLiteral("the issuer key is unavailable"));
     }
+    // Yesterday still matters (clocks differ); older days are forgotten once a day.
+    if (const int64_t keepFrom = utcDay(now) - 1; keepFrom > m_prunedBefore) {
+        if (auto s = m_quota->pruneBefore(keepFrom); s.ok())
+            m_prunedBefore = keepFrom;
+        else
+            qCWarning(lcService).noquote() << qs(s.detail());
+    }
     const IssuerKey &key = m_keys.current();
     auto requests = validateIssuanceRequest(readIssuanceRequest(request), key, m_config.batchLimit);
     if (!requests.ok())

@@ -53,6 +53,7 @@ private:
     ComponentStream *m_stream;
     QuotaStore *m_quota;
     Clock m_clock;
+    int64_t m_prunedBefore = 0; // quota days before this one are gone
 };
 
 } // namespace sotto::component

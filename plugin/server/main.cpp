@@ -118,7 +118,6 @@ int main(int argc, char **argv)
         printError(s.detail());
         return 1;
     }
-    (void)quota.pruneBefore(utcDay(nowSeconds()) - 1);
 
     ComponentStream stream(QString::fromStdString(config->jid),
         QString::fromStdString(config->secret), QString::fromStdString(config->serverHost),

@@ -186,6 +186,25 @@ TEST_F(ServiceFixture, StanzasThatGetNoAnswerOrAnError)
     EXPECT_EQ(response->children().size(), 2);
 }
 
+TEST_F(ServiceFixture, QuotaOfPastDaysIsForgotten)
+{
+    // The first hour of the current 30-day key epoch: two days on, the same key still signs.
+    const int64_t epoch = 30 * 86400;
+    int64_t now = QDateTime::currentSecsSinceEpoch() / epoch * epoch + 3600;
+    service->setClock([&] { return now; });
+    ASSERT_EQ(answer(issuanceIq(2)).attribute(QStringLiteral("type")), QStringLiteral("result"));
+    const int64_t day = utcDay(now);
+    EXPECT_EQ(*quota.used("alice@sotto.test", day), 2u);
+    now += 86400;
+    ASSERT_EQ(answer(issuanceIq(1)).attribute(QStringLiteral("type")), QStringLiteral("result"));
+    EXPECT_EQ(*quota.used("alice@sotto.test", day), 2u); // yesterday is kept
+    EXPECT_EQ(*quota.used("alice@sotto.test", day + 1), 1u);
+    now += 86400;
+    ASSERT_EQ(answer(issuanceIq(1)).attribute(QStringLiteral("type")), QStringLiteral("result"));
+    EXPECT_EQ(*quota.used("alice@sotto.test", day), 0u);
+    EXPECT_EQ(*quota.used("alice@sotto.test", day + 1), 1u);
+}
+
 // Fuzz-style sweep over the IQ payload parser: every truncation that is still well-formed
 // XML and a corruption of every byte each get a result or an error, and never a crash.
 TEST_F(ServiceFixture, SweepOfTruncatedAndCorruptedIssuanceIqs)
