@@ -433,7 +433,7 @@ private:
         std::partial_sort(order.begin(), order.begin() + long(pool), order.end(),
             [&](size_t a, size_t b) { return m_sentences[a].score > m_sentences[b].score; });
         order.resize(pool);
-        double top = m_sentences[order.front()].score;
+        double top = std::max(1e-12, m_sentences[order.front()].score);
         std::vector<size_t> chosen;
         std::vector<double> maxSim(pool, 0.0);
         std::vector<bool> used(pool, false);
