@@ -172,7 +172,7 @@ ClientResult<VerifiedService> verifyEvidence(const FetchedEvidence &fetched,
             attested.reportData, fetched.keyConfigs, fetched.nonce, bundle->notAfter);
         !s.ok())
         return failWith(ClientError::BindingMismatch, s.detail());
-    report.addTiming(QStringLiteral("attestation"), step.restart());
+    report.addTiming(QStringLiteral("attestation"), step);
 
     // 6. The log's checkpoint, quorum and consistency.
     tlog::LogClientConfig logConfig;
@@ -242,7 +242,7 @@ ClientResult<VerifiedService> verifyEvidence(const FetchedEvidence &fetched,
     report.releaseVersion = statement.value(QStringLiteral("version")).toString();
     report.releaseSource = statement.value(QStringLiteral("source")).toString();
     report.releaseImage = statement.value(QStringLiteral("image")).toString();
-    report.addTiming(QStringLiteral("log"), step.restart());
+    report.addTiming(QStringLiteral("log"), step);
 
     // Everything holds: this checkpoint is the new point of comparison.
     if (!previous || checkpoint->checkpoint.size >= previous->size) {
@@ -307,7 +307,7 @@ void EvidenceVerifier::verify(
                     fetched->evidence = ev->body;
                     fetched->now = QDateTime::currentSecsSinceEpoch();
                     VerificationReport report;
-                    report.addTiming(QStringLiteral("fetch_keys_evidence"), timer->restart());
+                    report.addTiming(QStringLiteral("fetch_keys_evidence"), *timer);
                     auto result = verifyEvidence(*fetched, service, policy,
                         self->m_http->logFetcher(service.logUrl), self->m_store, report);
                     done(result);

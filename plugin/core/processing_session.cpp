@@ -123,7 +123,7 @@ void ProcessingSession::ensureVerified(const ServiceConfig &service, const Effec
         && m_verified->report.component == service.componentJid) {
         VerifiedService cached = *m_verified;
         cached.report.fromCache = true;
-        cached.report.timingsMs.clear();
+        cached.report.timingsUs.clear();
         QTimer::singleShot(0, this, [next, cached] { next(cached); });
         return;
     }
@@ -176,7 +176,7 @@ void ProcessingSession::run(const QString &feature, const QString &path, const Q
     withService([self, job](const ClientResult<std::pair<ServiceConfig, EffectivePolicy>> &r) {
         if (!self)
             return;
-        job->report.addTiming(QStringLiteral("discovery"), job->step.restart());
+        job->report.addTiming(QStringLiteral("discovery"), job->step);
         if (!r.ok())
             return self->finish(job, toFailure(r.failure()));
         job->service = r->first;
@@ -191,14 +191,17 @@ void ProcessingSession::run(const QString &feature, const QString &path, const Q
                     return;
                 if (!verified.ok())
                     return self->finish(job, toFailure(verified.failure()));
+                // The verifier's report, after the steps timed so far.
+                const auto before = job->report.timingsUs;
                 job->report = verified->report;
-                job->report.addTiming(QStringLiteral("verification_total"), job->step.restart());
+                job->report.timingsUs = before + job->report.timingsUs;
+                job->report.addTiming(QStringLiteral("verification_total"), job->step);
                 Q_EMIT self->progress(trText("Getting an anonymous token…"));
                 self->m_wallet->acquire(
                     *job->service, [self, job](const ClientResult<privacypass::Token> &token) {
                         if (!self)
                             return;
-                        job->report.addTiming(QStringLiteral("token"), job->step.restart());
+                        job->report.addTiming(QStringLiteral("token"), job->step);
                         if (!token.ok())
                             return self->finish(job, toFailure(token.failure()));
                         job->token = *token;
@@ -235,14 +238,14 @@ void ProcessingSession::sendWith(std::shared_ptr<Job> job, bool retried)
                             return;
                         if (!v.ok())
                             return self->finish(job, toFailure(v.failure()));
-                        auto timings = job->report.timingsMs;
+                        auto timings = job->report.timingsUs;
                         job->report = v->report;
-                        job->report.timingsMs = timings + job->report.timingsMs;
+                        job->report.timingsUs = timings + job->report.timingsUs;
                         self->sendWith(job, true);
                     });
                 return;
             }
-            job->report.addTiming(QStringLiteral("request"), job->step.restart());
+            job->report.addTiming(QStringLiteral("request"), job->step);
             if (!r.ok())
                 return self->finish(job, toFailure(r.failure()));
             job->outcome = ProcessingOutcome { *r, job->report };
@@ -253,7 +256,7 @@ void ProcessingSession::sendWith(std::shared_ptr<Job> job, bool retried)
 void ProcessingSession::finish(
     std::shared_ptr<Job> job, const std::optional<ClientFailure> &failure)
 {
-    job->report.addTiming(QStringLiteral("total"), job->total.elapsed());
+    job->report.addTiming(QStringLiteral("total"), job->total);
     if (job->outcome)
         job->outcome->verification = job->report;
     HistoryEntry entry;

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSaveFile>
+#include <QTemporaryFile>
 #include <QTimer>
 
 #include <cstdio>
@@ -89,7 +90,7 @@ ClientStatus TokenWallet::load()
     return Done {};
 }
 
-ClientStatus TokenWallet::save() const
+ClientStatus TokenWallet::save(bool durable) const
 {
     QJsonArray keys;
     for (const auto &[id, entry] : m_keys) {
@@ -104,17 +105,33 @@ ClientStatus TokenWallet::save() const
     const QFileInfo info(m_path);
     if (!QDir().mkpath(info.absolutePath()))
         return storage(QStringLiteral("cannot create ") + info.absolutePath());
-    // QSaveFile writes a temporary file and renames it over the old one, so a
-    // crash leaves the old wallet or the new one, never half of one. The
-    // temporary file is restricted before any token is written to it.
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly))
-        return storage(m_path + QStringLiteral(": ") + file.errorString());
-    if (!file.setPermissions(kOwnerOnly))
-        return storage(m_path + QStringLiteral(": cannot restrict permissions"));
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Compact));
-    if (!file.commit())
-        return storage(m_path + QStringLiteral(": ") + file.errorString());
+    const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Compact);
+    if (durable) {
+        // QSaveFile writes a temporary file, fsyncs it and renames it over the
+        // old one, so a crash leaves the old wallet or the new one, never half
+        // of one. The temporary file is restricted before any token is in it.
+        QSaveFile file(m_path);
+        if (!file.open(QIODevice::WriteOnly))
+            return storage(m_path + QStringLiteral(": ") + file.errorString());
+        if (!file.setPermissions(kOwnerOnly))
+            return storage(m_path + QStringLiteral(": cannot restrict permissions"));
+        file.write(bytes);
+        if (!file.commit())
+            return storage(m_path + QStringLiteral(": ") + file.errorString());
+    } else {
+        // The same atomic replacement without the fsync. QTemporaryFile
+        // creates the file 0600.
+        QTemporaryFile file(m_path + QStringLiteral(".XXXXXX"));
+        if (!file.open())
+            return storage(m_path + QStringLiteral(": ") + file.errorString());
+        if (file.write(bytes) != bytes.size() || !file.flush())
+            return storage(m_path + QStringLiteral(": ") + file.errorString());
+        if (std::rename(QFile::encodeName(file.fileName()).constData(),
+                QFile::encodeName(m_path).constData())
+            != 0)
+            return storage(m_path + QStringLiteral(": cannot replace the wallet file"));
+        file.setAutoRemove(false);
+    }
     // The rename keeps the temporary file's mode; make sure of it.
     if (!QFile::setPermissions(m_path, kOwnerOnly))
         return storage(m_path + QStringLiteral(": cannot restrict permissions"));
@@ -180,7 +197,7 @@ ClientResult<privacypass::Token> TokenWallet::take(const ServiceConfig &service)
     it->second.tokens.pop_back();
     // Saved before use: a token that was handed out is never handed out again,
     // even if the process dies before the request.
-    if (auto s = save(); !s.ok())
+    if (auto s = save(false); !s.ok())
         return s.failure();
     auto token = privacypass::Token::decode(encoded);
     if (!token.ok())

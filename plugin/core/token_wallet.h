@@ -68,7 +68,11 @@ private:
         std::vector<Bytes> tokens; // encoded Token structures
     };
 
-    ClientStatus save() const;
+    // `durable`: fsync before the rename (new tokens). Taking a token renames
+    // without fsync: a crashed process cannot hand the token out again (the
+    // rename is atomic), only a power loss in the same seconds could; this
+    // keeps about 12 ms of fsync off every request.
+    ClientStatus save(bool durable = true) const;
     void finishRefill(const ClientStatus &status);
 
     QString m_path;

@@ -9,8 +9,9 @@ namespace sotto::client {
 QJsonObject VerificationReport::toJson() const
 {
     QJsonObject timings;
-    for (const auto &[step, ms] : timingsMs)
-        timings.insert(step, ms);
+    // Milliseconds with microsecond resolution: the warm overhead is a few ms.
+    for (const auto &[step, us] : timingsUs)
+        timings.insert(step, static_cast<double>(us) / 1000.0);
     return QJsonObject {
         { QStringLiteral("platform"), platform },
         { QStringLiteral("generation"), generation },
@@ -48,6 +49,15 @@ QJsonObject VerificationReport::toJson() const
         { QStringLiteral("from_cache"), fromCache },
         { QStringLiteral("timings_ms"), timings },
     };
+}
+
+double VerificationReport::timingMs(const QString &step) const
+{
+    for (const auto &[name, us] : timingsUs) {
+        if (name == step)
+            return static_cast<double>(us) / 1000.0;
+    }
+    return -1;
 }
 
 QString VerificationReport::summary() const

@@ -6,6 +6,7 @@
 // content, no token and no JID of the user.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -45,9 +46,16 @@ struct VerificationReport {
     QString relay;
     QString component; // the service's component JID
     bool fromCache = false;
-    QVector<std::pair<QString, qint64>> timingsMs; // step name, milliseconds
+    QVector<std::pair<QString, qint64>> timingsUs; // step name, microseconds
 
-    void addTiming(const QString &step, qint64 ms) { timingsMs.append({ step, ms }); }
+    // Records the time since `timer` started as `step` and restarts it.
+    void addTiming(const QString &step, QElapsedTimer &timer)
+    {
+        timingsUs.append({ step, timer.nsecsElapsed() / 1000 });
+        timer.restart();
+    }
+    // The recorded time of `step` in milliseconds, -1 if not recorded.
+    double timingMs(const QString &step) const;
     QJsonObject toJson() const;
     // One or two lines for a terminal.
     QString summary() const;
