@@ -19,6 +19,7 @@
 #include <csignal>
 #include <cstdio>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace {
@@ -80,6 +81,20 @@ int main(int argc, char **argv)
         return 1;
     }
     if (cli.isSet(checkOption)) {
+        // The state folder: created on first start if missing, so only what is there is judged.
+        const std::string &state = config->stateDir;
+        struct stat st { };
+        if (::stat(state.c_str(), &st) == 0) {
+            if (!S_ISDIR(st.st_mode)) {
+                printError("state-dir " + state + " exists and is not a folder");
+                return 1;
+            }
+            if (::access(state.c_str(), R_OK | W_OK | X_OK) != 0) {
+                printError("state-dir " + state
+                    + " is not writable by this user (run the check as the service user)");
+                return 1;
+            }
+        }
         std::printf("%s is valid: component %s, connecting to %s:%u, tokens for %zu domain(s), "
                     "%u per user per day, %zu relay(s)\n",
             path.c_str(), config->jid.c_str(), config->serverHost.c_str(),

@@ -520,8 +520,15 @@ TEST(ComponentCli, CheckConfigAndPrintIssuerKeys)
 
     ComponentSettings settings;
     settings.port = 5347;
-    settings.stateDir = dir.path() + QStringLiteral("/state");
+    settings.stateDir = bad; // a file, not a folder
     const QString good = dir.path() + QStringLiteral("/component.conf");
+    ASSERT_TRUE(writeComponentConfig(good, settings));
+    const ToolRun notFolder
+        = runComponentTool({ QStringLiteral("--config"), good, QStringLiteral("--check-config") });
+    EXPECT_EQ(notFolder.exitCode, 1);
+    EXPECT_TRUE(notFolder.err.contains(QStringLiteral("is not a folder")))
+        << notFolder.err.toStdString();
+    settings.stateDir = dir.path() + QStringLiteral("/state");
     ASSERT_TRUE(writeComponentConfig(good, settings));
     const ToolRun keys = runComponentTool(
         { QStringLiteral("--config"), good, QStringLiteral("--print-issuer-keys") });
