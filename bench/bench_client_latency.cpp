@@ -217,9 +217,14 @@ int main(int argc, char **argv)
         std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
     } else {
         std::printf("%-22s %12s %16s\n", "step", "cold (ms)", "warm median (ms)");
+        // A step that did not run (served from a cache) prints as "cached".
+        const auto cell = [](double ms) {
+            return ms < 0 ? QStringLiteral("cached") : QString::number(ms, 'f', 2);
+        };
         for (const auto &step : kSteps)
-            std::printf("%-22s %12.2f %16.2f\n", step.toLatin1().constData(),
-                coldJson.value(step).toDouble(), warmJson.value(step).toDouble());
+            std::printf("%-22s %12s %16s\n", step.toLatin1().constData(),
+                cell(coldJson.value(step).toDouble()).toLatin1().constData(),
+                cell(warmJson.value(step).toDouble()).toLatin1().constData());
         std::printf("\nwarm: mean total %.2f ms over %d requests; gateway's own time %.2f ms (its "
                     "/metrics)\n",
             warmMean, requests, gatewayMs);
