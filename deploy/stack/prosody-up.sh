@@ -60,11 +60,13 @@ as_prosody() {
     fi
 }
 
-free_port() {
+# Two distinct free loopback ports (both held open while picked, so they differ).
+free_ports() {
     "$python" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0))
+b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])'
 }
 
 json_field() {
@@ -153,9 +155,14 @@ register_users() {
     done
 }
 
+# Starts Prosody; returns 2 when it could not bind a port (someone took it since free_ports).
 start() {
     [ -r "$cfg" ] || die "no configuration at $cfg"
     rm -f "$dir/prosody.pid"
+    # Only this start's lines of the log are judged.
+    local log_start
+    log_start=$(wc -l <"$dir/prosody.log" 2>/dev/null || echo 0)
+    bind_failed() { tail -n +"$((log_start + 1))" "$dir/prosody.log" 2>/dev/null | grep -q "Failed to open server port"; }
     # setsid: Prosody must not receive the terminal's or the test runner's signals. Every step
     # execs in place (subshell, setpriv, setsid, env), so $! is Prosody's own pid.
     {
@@ -174,6 +181,11 @@ start() {
             tail -n 20 "$dir/prosody.log" "$dir/prosody.stdout" >&2 2>/dev/null || true
             die "prosody exited before its ports opened (c2s $c2s_port, component $component_port)"
         fi
+        if bind_failed; then
+            kill "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+            return 2
+        fi
         sleep 0.1
         waited=$((waited + 1))
         if [ $waited -gt 1200 ]; then
@@ -181,6 +193,12 @@ start() {
             die "prosody did not open ports $c2s_port and $component_port within 120 s"
         fi
     done
+    # Prosody keeps running when one of its ports fails: make sure ours are its own.
+    if bind_failed; then
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        return 2
+    fi
     write_json "$pid"
     echo "$json"
 }
@@ -191,7 +209,7 @@ if [ $restart -eq 1 ]; then
     component_port=$(json_field component_port)
     domain=$(json_field domain)
     component=$(json_field component)
-    start
+    start || die "port $c2s_port or $component_port is taken by another process (see $dir/prosody.log)"
     exit 0
 fi
 
@@ -204,8 +222,13 @@ for v in "${vhosts[@]}"; do
     [[ "$v" =~ ^[a-z0-9.-]+$ ]] || die "vhost '$v' must match [a-z0-9.-]+"
 done
 [[ "$secret" =~ ^[A-Za-z0-9._~+/=-]+$ ]] || die "secret must match [A-Za-z0-9._~+/=-]+ (it is written into a Lua string)"
-[ -z "$c2s_port" ] && c2s_port=$(free_port)
-[ -z "$component_port" ] && component_port=$(free_port)
+auto_ports=0
+[ -z "$c2s_port" ] && [ -z "$component_port" ] && auto_ports=1
+if [ -z "$c2s_port" ] || [ -z "$component_port" ]; then
+    read -r picked_a picked_b < <(free_ports)
+    [ -z "$c2s_port" ] && c2s_port=$picked_a
+    [ -z "$component_port" ] && component_port=$picked_b
+fi
 [[ "$c2s_port" =~ ^[0-9]+$ && "$component_port" =~ ^[0-9]+$ ]] || die "ports must be numbers"
 [ "$c2s_port" != "$component_port" ] || die "c2s and component ports must differ"
 
@@ -217,4 +240,14 @@ if [ $configure_only -eq 1 ]; then
     echo "$json"
     exit 0
 fi
-start
+# A port picked as free may be taken before Prosody binds it (tests run in parallel): pick
+# new ones and try again, when we picked them.
+for attempt in 1 2 3 4 5; do
+    status=0
+    start || status=$?
+    [ $status -eq 0 ] && exit 0
+    [ $auto_ports -eq 1 ] || die "port $c2s_port or $component_port is taken by another process"
+    read -r c2s_port component_port < <(free_ports)
+    write_config
+done
+die "could not find free ports for prosody after 5 attempts"
