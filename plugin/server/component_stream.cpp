@@ -10,7 +10,7 @@ Q_LOGGING_CATEGORY(lcStream, "sotto.component.stream")
 namespace sotto::component {
 
 namespace {
-const QString kStanzaErrorsNs = QStringLiteral("urn:ietf:params:xml:ns:xmpp-streams");
+const QString kStreamErrorsNs = QStringLiteral("urn:ietf:params:xml:ns:xmpp-streams");
 }
 
 ComponentStream::ComponentStream(
@@ -183,7 +183,7 @@ void ComponentStream::handleStreamError(const XmlNode &error)
     QString condition = QStringLiteral("undefined-condition");
     QString text;
     for (const auto &c : error.children()) {
-        if (c.ns() != kStanzaErrorsNs)
+        if (c.ns() != kStreamErrorsNs)
             continue;
         if (c.name() == QLatin1String("text"))
             text = c.text();
