@@ -18,6 +18,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLockFile>
 #include <QTimer>
 #include <QUrlQuery>
 
@@ -90,9 +91,18 @@ std::unique_ptr<TestService> TestService::create(const QString &dir, int witness
     f.close();
     attestation::ProviderOptions options;
     options.kind = "simulated";
-    options.simulatedDir = QDir(dir).filePath(QStringLiteral("simulated")).toStdString();
     options.measuredFiles = { measured.toStdString() };
+    // The simulated ARK and ASK are RSA-4096 (seconds to generate): the
+    // tests share one chain in the build tree, created by whichever test
+    // process comes first (QLockFile: ctest -j runs them side by side).
+    const QString chainDir = QStringLiteral(SOTTO_CLIENT_TEST_CHAIN_DIR);
+    QLockFile lock(chainDir + QStringLiteral(".lock"));
+    lock.setStaleLockTime(0);
+    if (!lock.lock())
+        return nullptr;
+    options.simulatedDir = chainDir.toStdString();
     auto provider = attestation::openProvider(options);
+    lock.unlock();
     if (!provider.ok()) {
         std::fprintf(stderr, "test service: simulated provider: %s\n", provider.detail().c_str());
         return nullptr;
