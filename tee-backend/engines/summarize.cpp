@@ -475,28 +475,71 @@ private:
             v.erase(v.begin(), v.end() - long(kMaxListItems));
     }
 
+    // All sentences of a message, as one point text.
+    std::string messageText(size_t message) const
+    {
+        std::string t;
+        for (const auto &x : m_sentences)
+            if (x.message == message)
+                t += (t.empty() ? "" : " ") + sentenceText(x);
+        return cleanPoint(t);
+    }
+
+    // "Should we ...?", "On part sur ...?", "¿Cancelamos ...?": a question that
+    // proposes something for the group.
+    bool proposesForGroup(const Sentence &q) const
+    {
+        static const std::unordered_set<std::string_view> kWe[] = {
+            { "we", "us", "let's", "shall" },    // en
+            { "wir", "uns" },                    // de
+            { "on", "nous" },                    // fr
+            { "nosotros", "nosotras", "vamos" }, // es
+            { "мы", "нам", "давайте" },          // ru
+            { "nós", "vamos" },                  // pt
+        };
+        const auto &we = kWe[static_cast<size_t>(m_lang)];
+        return std::any_of(q.lowerWords.begin(), q.lowerWords.end(), [&](const std::string &w) {
+            // Spanish and Portuguese say "we" with the verb: "¿cancelamos?", "ficamos?".
+            bool firstPlural
+                = (m_lang == Lang::Es || m_lang == Lang::Pt) && w.size() > 4 && w.ends_with("mos");
+            return we.count(w) != 0 || firstPlural;
+        });
+    }
+
     std::vector<SummaryPoint> findDecisions()
     {
+        static const std::unordered_set<std::string_view> kAssent
+            = { "yes", "yeah", "yep", "ok", "okay", "sure", "agreed", "ja", "jo", "genau", "klar",
+                  "oui", "ouais", "sí", "vale", "claro", "да", "ага", "конечно", "sim" };
         auto cues = cueWords(m_data.decisionCues);
         std::vector<SummaryPoint> out;
         for (size_t i = 0; i < m_sentences.size(); ++i) {
             const auto &s = m_sentences[i];
-            if (s.question || findCue(s, cues) == std::string::npos)
+            if (s.question)
                 continue;
-            SummaryPoint p = point(s);
-            // "Agreed, let's do that." carries its content in the message it answers.
-            if (s.vec.size() < 3) {
-                for (size_t j = i; j-- > 0;) {
-                    const auto &prev = m_sentences[j];
-                    if (prev.message == s.message)
-                        continue;
-                    if (m_req.messages[prev.message].from == m_req.messages[s.message].from
-                        || prev.vec.size() < 2)
-                        break;
-                    p.text += " (re: " + sentenceText(prev) + ")";
-                    p.messages.insert(p.messages.begin(), prev.message);
+            bool cue = findCue(s, cues) != std::string::npos;
+            // The sentence of another message just before this one.
+            const Sentence *prev = nullptr;
+            for (size_t j = i; j-- > 0;)
+                if (m_sentences[j].message != s.message) {
+                    if (m_req.messages[m_sentences[j].message].from
+                        != m_req.messages[s.message].from)
+                        prev = &m_sentences[j];
                     break;
                 }
+            // "Yes, fixed for 10 years." after "So we take the fixed rate?" decides it.
+            bool assent = !cue && prev && prev->question && !s.lowerWords.empty()
+                && kAssent.count(s.lowerWords[0]) && proposesForGroup(*prev);
+            if (!cue && !assent)
+                continue;
+            SummaryPoint p = point(s);
+            if (assent) {
+                p.text += " (re: " + sentenceText(*prev) + ")";
+                p.messages.insert(p.messages.begin(), prev->message);
+            } else if (s.vec.size() < 3 && prev && prev->vec.size() >= 2) {
+                // "Agreed, let's do that." carries its content in the message it answers.
+                p.text += " (re: " + messageText(prev->message) + ")";
+                p.messages.insert(p.messages.begin(), prev->message);
             }
             if (!out.empty() && out.back().messages == p.messages)
                 out.back().text += " " + p.text;

@@ -146,6 +146,21 @@ TEST(Summarize, AgreementPointsBackToWhatWasAgreed)
     EXPECT_NE(out["decisions"][0]["text"].get<std::string>().find("Thursday"), std::string::npos);
 }
 
+TEST(Summarize, AssentToAProposalIsADecision)
+{
+    json chat = { { "messages",
+                      { msg("lena", "The variable rate is 3.4% now. So we take the fixed rate?"),
+                          msg("max", "Yes, fixed for 10 years."),
+                          msg("lena", "Is the printer on the second floor broken again?"),
+                          msg("max", "Yes, since Monday.") } },
+        { "lang", "en" } };
+    json out = summarizeOk(chat);
+    ASSERT_EQ(out["decisions"].size(), 1u) << out["decisions"].dump();
+    EXPECT_EQ(out["decisions"][0]["messages"], json({ 0, 1 }));
+    EXPECT_EQ(
+        out["decisions"][0]["text"], "Yes, fixed for 10 years. (re: So we take the fixed rate?)");
+}
+
 TEST(Summarize, QuotesAndCodeAreNotSummarized)
 {
     json chat = {
