@@ -162,6 +162,11 @@ newkey=$("$sotto" log init "$work/rekeyed" --origin log.example/sotto-releases)
 expect "a log key change for the same origin is refused" 1 "$sotto" witness cosign \
     --log "$work/rekeyed" --log-key "$newkey" --state "$work/w1.state"
 contains "says so" "$work/err" "refusing a key change"
+if command -v flock >/dev/null 2>&1; then # util-linux: holds the witness's lock meanwhile
+    expect "one cosign at a time per witness state" 1 flock "$work/w1.state.lock" \
+        "$sotto" witness cosign --log "$log" --log-key "$logkey" --state "$work/w1.state"
+    contains "says who holds it" "$work/err" "another \`sotto witness cosign\` holds"
+fi
 printf '{"key": 5}' >"$work/broken.state"
 expect "a broken state file" 1 "$sotto" witness cosign --log "$log" --log-key "$logkey" \
     --state "$work/broken.state"

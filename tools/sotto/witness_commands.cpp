@@ -8,7 +8,8 @@
 // where BODY is the last checkpoint body it cosigned for that log. `cosign`
 // fetches the log's checkpoint, checks the log's signature and consistency
 // with BODY (refusing a rollback or a fork), records the new checkpoint
-// atomically and only then writes its cosignature/v1 line.
+// atomically and only then writes its cosignature/v1 line. FILE.lock (flock)
+// keeps two cosign runs on one state apart.
 #include "protocol/tlog/log_writer.h"
 #include "protocol/tlog/witness.h"
 #include "tools/sotto/cli_options.h"
@@ -17,9 +18,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <memory>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace sotto::cli {
 namespace {
@@ -91,6 +98,19 @@ int cosign(Args args)
         return usage();
     }
     const std::string statePath = *opts.value("--state");
+    // One cosign at a time per state: two interleaved runs could each start
+    // from the same last checkpoint and cosign two forks of one log. The
+    // lock is a separate file because the state itself is replaced by rename.
+    const std::string lockPath = statePath + ".lock";
+    const int lockFd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lockFd < 0)
+        return failed("cosign", "cannot open " + lockPath + ": " + std::strerror(errno));
+    const std::unique_ptr<int, void (*)(int *)> lock(new int(lockFd), [](int *fd) {
+        ::close(*fd);
+        delete fd;
+    });
+    if (::flock(lockFd, LOCK_EX | LOCK_NB) != 0)
+        return failed("cosign", "another `sotto witness cosign` holds " + lockPath);
     const auto stateText = readWholeFile(statePath);
     if (!stateText)
         return failed("cosign", "cannot read the state file " + statePath);
