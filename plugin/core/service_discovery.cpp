@@ -44,8 +44,16 @@ void ServiceDiscovery::discover(Callback done)
         });
         return;
     }
+    m_waiters.push_back(std::move(done));
+    if (m_waiters.size() > 1)
+        return;
     const QString domain = m_channel->serverDomain();
     QPointer<ServiceDiscovery> self(this);
+    // Every path below ends in finish(), which answers all the waiters.
+    done = [self](const ClientResult<ServiceConfig> &r) {
+        if (self)
+            self->finish(r);
+    };
     m_channel->sendIq(domain, IqType::Get, XmlElement(QStringLiteral("query"), kDiscoItemsNs),
         [self, done, domain](const IqReply &reply) {
             if (!self)
@@ -64,6 +72,14 @@ void ServiceDiscovery::discover(Callback done)
             }
             self->queryItems(items, done, std::nullopt);
         });
+}
+
+void ServiceDiscovery::finish(const ClientResult<ServiceConfig> &result)
+{
+    auto waiters = std::move(m_waiters);
+    m_waiters.clear();
+    for (auto &w : waiters)
+        w(result);
 }
 
 void ServiceDiscovery::queryItems(

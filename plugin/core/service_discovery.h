@@ -14,6 +14,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <vector>
 
 namespace sotto::client {
 
@@ -40,7 +41,11 @@ private:
         QStringList items, Callback done, std::optional<Failure<ClientError>> firstError);
     static Failure<ClientError> iqFailure(const IqReply &reply, const QString &what);
 
+    void finish(const ClientResult<ServiceConfig> &result);
+
     QPointer<XmppChannel> m_channel;
+    // Callers waiting for the lookup in flight: one lookup serves them all.
+    std::vector<Callback> m_waiters;
     std::chrono::seconds m_ttl { 3600 };
     std::optional<ServiceConfig> m_cached;
     QDateTime m_cachedUntil;

@@ -16,6 +16,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 #include <QStandardPaths>
 #include <QTextStream>
 
@@ -55,6 +56,22 @@ QString q(const std::string &s)
     return QString::fromStdString(s);
 }
 
+// A decimal option value, or `fallback` when absent; nullopt when malformed.
+std::optional<int> intOption(const Options &o, std::string_view name, int fallback)
+{
+    const auto v = o.value(name);
+    if (!v)
+        return fallback;
+    bool ok = false;
+    const int n = q(*v).toInt(&ok);
+    if (!ok || n < 0) {
+        std::fprintf(stderr, "sotto: %.*s needs a number, not \"%s\"\n",
+            static_cast<int>(name.size()), name.data(), v->c_str());
+        return std::nullopt;
+    }
+    return n;
+}
+
 void errLine(const QString &s)
 {
     std::fprintf(stderr, "%s\n", s.toLocal8Bit().constData());
@@ -82,7 +99,10 @@ std::optional<Setup> readSetup(const Options &o, const char *command)
         const auto root = QJsonDocument::fromJson(f.readAll()).object();
         const auto xmpp = root.value(QStringLiteral("xmpp")).toObject();
         const auto users = xmpp.value(QStringLiteral("users")).toArray();
-        const int index = o.value("--user") ? std::stoi(*o.value("--user")) : 0;
+        const auto userIndex = intOption(o, "--user", 0);
+        if (!userIndex)
+            return std::nullopt;
+        const int index = *userIndex;
         if (users.isEmpty() || index < 0 || index >= users.size()) {
             errLine(QStringLiteral("sotto %1: %2 has no XMPP user %3")
                         .arg(QLatin1String(command), q(*stack))
@@ -116,8 +136,10 @@ std::optional<Setup> readSetup(const Options &o, const char *command)
         s.account.password = QString::fromUtf8(f.readAll()).trimmed();
         if (auto host = o.value("--host"))
             s.account.host = q(*host);
-        if (auto port = o.value("--port"))
-            s.account.port = std::stoi(*port);
+        const auto port = intOption(o, "--port", 5222);
+        if (!port)
+            return std::nullopt;
+        s.account.port = *port;
         s.profileDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
             + QStringLiteral("/sotto/") + s.account.jid;
     } else {
@@ -251,6 +273,9 @@ struct App {
     char name[6] = "sotto";
     char *argv[2] = { name, nullptr };
     QCoreApplication app { argc, argv };
+    // The progress line and the summary are the CLI's output; the library's
+    // informational log lines are not (warnings and the attack alarm are).
+    App() { QLoggingCategory::setFilterRules(QStringLiteral("sotto.client.*.info=false")); }
 };
 
 const std::set<std::string_view> kAccountOptions = { "--stack", "--user", "--account",
@@ -306,10 +331,12 @@ int runSummarize(Args args)
     if (!setup)
         return kExitUsage;
     const QString lang = o.value("--lang") ? q(*o.value("--lang")) : QString();
-    const int maxPoints = o.value("--max-points") ? std::stoi(*o.value("--max-points")) : 0;
+    const auto maxPoints = intOption(o, "--max-points", 0);
+    if (!maxPoints)
+        return kExitUsage;
     Runner runner(*setup);
     return runner.exec([&] {
-        runner.session()->summarize(messages, markers, lang, maxPoints,
+        runner.session()->summarize(messages, markers, lang, *maxPoints,
             [&](const auto &outcome, const auto &failure, const auto &report) {
                 runner.report(outcome, failure, report, [](const QJsonObject &r) {
                     printList(r, "summary", "Summary");
