@@ -198,6 +198,20 @@ const Specs &specs()
                                     + "\" is not a bare JID in lower case (user@domain)";
                             return {};
                         }) },
+                { "groups-file",
+                    text(&C::groupsFile, false,
+                        [](std::string_view v) {
+                            return v.starts_with('/')
+                                ? std::string {}
+                                : "\"" + std::string(v) + "\" is not an absolute path";
+                        }) },
+                { "allow-group",
+                    list(&C::allowGroups, false,
+                        [](std::string_view v) {
+                            return v.find_first_of("[]") == std::string_view::npos
+                                ? std::string {}
+                                : "\"" + std::string(v) + "\" is not a group name";
+                        }) },
                 { "quota-per-day", number<uint32_t>(&C::quotaPerDay, 1, 1'000'000) },
                 { "batch-limit", number<uint32_t>(&C::batchLimit, 1, 1000) },
                 { "issuer-name",
@@ -378,6 +392,8 @@ Result<ComponentConfig, ConfigError> parseComponentConfig(std::string_view text)
                 == config.domains.end())
                 problems.push_back("allow: " + a + " is not in any configured domain");
         }
+        if (!config.allowGroups.empty() && config.groupsFile.empty())
+            problems.push_back("allow-group needs groups-file (Prosody's mod_groups file)");
         if (std::find(config.domains.begin(), config.domains.end(), config.jid)
             != config.domains.end())
             problems.push_back("jid " + config.jid + " is also listed as a user domain");
@@ -391,7 +407,42 @@ Result<ComponentConfig, ConfigError> parseComponentConfig(std::string_view text)
     return config;
 }
 
-Result<ComponentConfig, ConfigError> loadComponentConfig(const std::string &path)
+Result<std::vector<std::string>, ConfigError> readGroupMembers(
+    std::string_view text, const std::vector<std::string> &groups)
+{
+    std::vector<std::string> members;
+    std::set<std::string> found;
+    std::string current = "default"; // mod_groups: lines before any [Group]
+    while (!text.empty()) {
+        const auto nl = text.find('\n');
+        const std::string_view line = trim(text.substr(0, nl));
+        text = nl == std::string_view::npos ? std::string_view {} : text.substr(nl + 1);
+        if (line.size() >= 2 && line.front() == '[' && line.back() == ']') {
+            current = std::string(line.substr(1, line.size() - 2));
+            if (current.starts_with('+'))
+                current.erase(0, 1);
+            found.insert(current);
+            continue;
+        }
+        if (std::find(groups.begin(), groups.end(), current) == groups.end())
+            continue;
+        // "jid=Display name": the JID is the first word before '='.
+        std::string_view entry = trim(line.substr(0, line.find('=')));
+        entry = entry.substr(0, entry.find_first_of(" \t"));
+        const std::string bare = bareJidOf(entry);
+        if (!bare.empty() && std::find(members.begin(), members.end(), bare) == members.end())
+            members.push_back(bare);
+    }
+    for (const auto &g : groups) {
+        if (!found.contains(g))
+            return fail(ConfigError::Invalid, "allow-group: there is no group [" + g + "]");
+    }
+    return members;
+}
+
+namespace {
+
+Result<std::string, ConfigError> readSmallFile(const std::string &path)
 {
     std::ifstream in(path, std::ios::binary);
     if (!in)
@@ -400,12 +451,33 @@ Result<ComponentConfig, ConfigError> loadComponentConfig(const std::string &path
     text << in.rdbuf();
     if (in.bad())
         return fail(ConfigError::Unreadable, "cannot read " + path);
-    const std::string s = text.str();
+    std::string s = text.str();
     if (s.size() > 1024 * 1024)
         return fail(ConfigError::Unreadable, path + " is larger than 1 MiB");
-    auto parsed = parseComponentConfig(s);
+    return s;
+}
+
+} // namespace
+
+Result<ComponentConfig, ConfigError> loadComponentConfig(const std::string &path)
+{
+    SOTTO_TRY(const std::string text, readSmallFile(path));
+    auto parsed = parseComponentConfig(text);
     if (!parsed.ok())
         return fail(parsed.error(), path + ":\n" + parsed.detail());
+    if (!parsed->allowGroups.empty()) {
+        auto groups = readSmallFile(parsed->groupsFile);
+        if (!groups.ok())
+            return fail(groups.error(), path + ": groups-file: " + groups.detail());
+        auto members = readGroupMembers(*groups, parsed->allowGroups);
+        if (!members.ok())
+            return fail(
+                members.error(), path + ": " + parsed->groupsFile + ": " + members.detail());
+        for (auto &m : *members) {
+            if (std::find(parsed->allow.begin(), parsed->allow.end(), m) == parsed->allow.end())
+                parsed->allow.push_back(std::move(m));
+        }
+    }
     return parsed;
 }
 

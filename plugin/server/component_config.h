@@ -33,11 +33,15 @@ struct ComponentConfig {
 
     // [issuance]: who gets tokens, how many, and under which key.
     std::vector<std::string> domains; // users of these domains may ask
-    std::vector<std::string> allow;   // if not empty: only these bare JIDs
-    uint32_t quotaPerDay = 50;        // tokens per bare JID per UTC day
-    uint32_t batchLimit = 20;         // token requests in one IQ
-    std::string issuerName;           // defaults to jid
-    uint32_t keyRotationDays = 30;    // one issuer key per epoch of this length
+    std::vector<std::string> allow;   // if restricted: only these bare JIDs
+    // Prosody's mod_groups file and the groups in it whose members are allowed (loaded into
+    // `allow` by loadComponentConfig).
+    std::string groupsFile;
+    std::vector<std::string> allowGroups;
+    uint32_t quotaPerDay = 50;     // tokens per bare JID per UTC day
+    uint32_t batchLimit = 20;      // token requests in one IQ
+    std::string issuerName;        // defaults to jid
+    uint32_t keyRotationDays = 30; // one issuer key per epoch of this length
 
     // [service]: the discovery form (DESIGN.md "Discovery form").
     std::vector<std::string> relayUrls;
@@ -59,7 +63,19 @@ struct ComponentConfig {
 // line, each starting with "line N:" (or "missing key" for absent required keys).
 Result<ComponentConfig, ConfigError> parseComponentConfig(std::string_view text);
 
-// Reads the file, then parseComponentConfig.
+// Only the allow-list may ask (allow or allow-group given), even when it is empty.
+inline bool restrictedToAllowList(const ComponentConfig &c)
+{
+    return !c.allow.empty() || !c.allowGroups.empty();
+}
+
+// The members of `groups` in a Prosody mod_groups file ("[Group]" lines, then one JID per
+// line, optionally "=Display name"; a leading '+' marks a public group), as bare JIDs.
+// Invalid if a group is not in the file.
+Result<std::vector<std::string>, ConfigError> readGroupMembers(
+    std::string_view text, const std::vector<std::string> &groups);
+
+// Reads the file, then parseComponentConfig, then the allow-group members.
 Result<ComponentConfig, ConfigError> loadComponentConfig(const std::string &path);
 
 // A bare JID in canonical form (lower-case, RFC 7622's usual ASCII subset): "user@domain", or

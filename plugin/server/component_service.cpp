@@ -75,7 +75,7 @@ ComponentService::ComponentService(ComponentConfig config, IssuerKeyRing keys,
     : QObject(parent)
     , m_config(std::move(config))
     , m_keys(std::move(keys))
-    , m_access(m_config.domains, m_config.allow)
+    , m_access(m_config.domains, m_config.allow, restrictedToAllowList(m_config))
     , m_stream(stream)
     , m_quota(quota)
     , m_clock([] { return static_cast<int64_t>(QDateTime::currentSecsSinceEpoch()); })

@@ -40,8 +40,14 @@ std::string_view xmppCondition(IssuanceError e)
 }
 
 AccessPolicy::AccessPolicy(std::vector<std::string> domains, std::vector<std::string> allow)
+    : AccessPolicy(std::move(domains), allow, !allow.empty())
+{ }
+
+AccessPolicy::AccessPolicy(
+    std::vector<std::string> domains, std::vector<std::string> allow, bool restricted)
     : m_domains(std::move(domains))
     , m_allow(std::move(allow))
+    , m_restricted(restricted)
 { }
 
 IssuanceResult<std::string> AccessPolicy::check(std::string_view fromJid) const
@@ -56,7 +62,7 @@ IssuanceResult<std::string> AccessPolicy::check(std::string_view fromJid) const
             "tokens are issued to users of this server only, and " + domain
                 + " is not one of "
                   "its domains");
-    if (!m_allow.empty() && std::find(m_allow.begin(), m_allow.end(), bare) == m_allow.end())
+    if (m_restricted && std::find(m_allow.begin(), m_allow.end(), bare) == m_allow.end())
         return fail(IssuanceError::NotAuthorized,
             "the administrator allows tokens for a list of accounts, and this account is not on "
             "it");

@@ -33,18 +33,20 @@ std::string_view xmppCondition(IssuanceError e);
 template <class T> using IssuanceResult = Result<T, IssuanceError>;
 using IssuanceStatus = Status<IssuanceError>;
 
-// Who may ask for tokens: bare JIDs of the configured domains; when `allow` is not empty,
-// only those. Prosody stamps the sender's full JID on every stanza it routes to a component
-// (XEP-0114 Section 2), so `from` is authenticated by the server.
+// Who may ask for tokens: bare JIDs of the configured domains; when `restricted`, only
+// those in `allow` (which may then be empty: nobody). Prosody stamps the sender's full JID on every
+// stanza it routes to a component (XEP-0114 Section 2), so `from` is authenticated by the server.
 class AccessPolicy {
 public:
     AccessPolicy(std::vector<std::string> domains, std::vector<std::string> allow);
+    AccessPolicy(std::vector<std::string> domains, std::vector<std::string> allow, bool restricted);
     // The bare JID that is charged, or NotAuthorized with a sentence saying why.
     IssuanceResult<std::string> check(std::string_view fromJid) const;
 
 private:
     std::vector<std::string> m_domains;
     std::vector<std::string> m_allow;
+    bool m_restricted = false;
 };
 
 // What the XML layer extracts from <request xmlns='urn:sotto:pp:tokens:0'/>: the

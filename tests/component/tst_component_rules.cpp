@@ -178,6 +178,58 @@ TEST(ComponentConfig, EveryPrefixOfTheExampleParsesOrFailsCleanly)
     }
 }
 
+TEST(ComponentConfig, AllowGroupsFromProsodysGroupsFile)
+{
+    const std::string groups = "lonely@example.org\n"
+                               "[Staff]\n"
+                               "alice@example.org=Alice A.\n"
+                               "  Bob@Example.org \n"
+                               "not a jid\n"
+                               "[+Friends]\n"
+                               "carol@example.org\n"
+                               "[Empty]\n";
+    auto staff = readGroupMembers(groups, { "Staff", "Friends" });
+    ASSERT_RESULT_OK(staff);
+    EXPECT_EQ(*staff,
+        (std::vector<std::string> { "alice@example.org", "bob@example.org", "carol@example.org" }));
+    auto empty = readGroupMembers(groups, { "Empty" });
+    ASSERT_RESULT_OK(empty);
+    EXPECT_TRUE(empty->empty());
+    auto unknown = readGroupMembers(groups, { "Admins" });
+    ASSERT_TRUE(test::failsWith(unknown, ConfigError::Invalid));
+    EXPECT_NE(unknown.detail().find("no group [Admins]"), std::string::npos);
+
+    TempDir dir;
+    const std::string groupsPath = dir.path + "/sharedgroups.txt";
+    std::ofstream(groupsPath) << groups;
+    const auto write = [&](const std::string &extra) {
+        const std::string path = dir.path + "/component.conf";
+        std::ofstream(path, std::ios::trunc)
+            << replaceLine(exampleConfig(), "# allow = alice@example.org", extra);
+        return loadComponentConfig(path);
+    };
+    auto loaded = write("groups-file = " + groupsPath + "\nallow-group = Staff");
+    ASSERT_RESULT_OK(loaded);
+    EXPECT_EQ(loaded->allow, (std::vector<std::string> { "alice@example.org", "bob@example.org" }));
+    EXPECT_TRUE(restrictedToAllowList(*loaded));
+    // An empty group restricts to nobody, it does not open the service to everyone.
+    auto nobody = write("groups-file = " + groupsPath + "\nallow-group = Empty");
+    ASSERT_RESULT_OK(nobody);
+    EXPECT_TRUE(nobody->allow.empty());
+    const AccessPolicy policy(nobody->domains, nobody->allow, restrictedToAllowList(*nobody));
+    EXPECT_TRUE(test::failsWith(policy.check("alice@example.org/r"), IssuanceError::NotAuthorized));
+
+    auto noFile = write("allow-group = Staff");
+    ASSERT_TRUE(test::failsWith(noFile, ConfigError::Invalid));
+    EXPECT_NE(noFile.detail().find("allow-group needs groups-file"), std::string::npos);
+    auto missing = write("groups-file = " + dir.path + "/none.txt\nallow-group = Staff");
+    ASSERT_TRUE(test::failsWith(missing, ConfigError::Unreadable));
+    EXPECT_NE(missing.detail().find("groups-file: cannot open"), std::string::npos);
+    auto wrongGroup = write("groups-file = " + groupsPath + "\nallow-group = Admins");
+    ASSERT_TRUE(test::failsWith(wrongGroup, ConfigError::Invalid));
+    EXPECT_NE(wrongGroup.detail().find("no group [Admins]"), std::string::npos);
+}
+
 TEST(ComponentConfig, UnreadableFile)
 {
     auto r = loadComponentConfig("/nonexistent/sotto/component.conf");
