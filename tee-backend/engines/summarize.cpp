@@ -174,6 +174,16 @@ bool isLinkWord(std::string_view w)
     return w == "de" || w == "d'" || w == "to" || w == "zu" || w == "à" || w == "a" || w == "of";
 }
 
+bool isPeriodWord(std::string_view w)
+{
+    static const std::unordered_set<std::string_view> kPeriods
+        = { "week", "month", "weekend", "morning", "afternoon", "evening", "noon", "woche", "monat",
+              "wochenende", "abend", "mittag", "früh", "semaine", "mois", "soir", "matin", "midi",
+              "week-end", "semana", "mes", "tarde", "noche", "finde", "неделе", "неделю", "месяц",
+              "вечером", "утром", "mês", "manhã", "noite" };
+    return kPeriods.count(w) != 0;
+}
+
 bool addressesSomeone(const Sentence &s)
 {
     static const std::unordered_set<std::string_view> kSecondPerson
@@ -686,6 +696,16 @@ private:
                 size_t b = w;
                 while (b > at && w - b < 3 && deadlineWords.count(s.lowerWords[b - 1]))
                     --b;
+                // "a month", "three days a week", "the afternoon bloods": a period
+                // word is a due date only after "by", "next", "this", "bis"...
+                if (b == w && isPeriodWord(lw))
+                    continue;
+                // "by December 12", "le 15 mars": a day number right after the word.
+                if (end == s.wordSpans[w].end && w + 1 < s.lowerWords.size()
+                    && !s.lowerWords[w + 1].empty() && s.lowerWords[w + 1][0] >= '0'
+                    && s.lowerWords[w + 1][0] <= '9' && s.lowerWords[w + 1].size() <= 4
+                    && s.wordSpans[w + 1].begin == s.wordSpans[w].end + 1)
+                    end = s.wordSpans[w + 1].end;
                 a.when = collapseSpaces(std::string_view(text).substr(
                     s.wordSpans[b].begin, end - s.wordSpans[b].begin));
                 break;
