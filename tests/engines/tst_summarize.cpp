@@ -122,7 +122,9 @@ TEST(Summarize, DueDatesInTheirUsualShapes)
                           msg("ben", "I will call the bank at 5pm."),
                           msg("cem", "I will pay the invoice on 3/12 at the latest."),
                           msg("dia", "I will renew the HbA1c test by 2026-12-01."),
-                          msg("eli", "I will order the HbA1c test.") } },
+                          msg("eli", "I will order the HbA1c test."),
+                          msg("fay", "I will send the plan to the auditors by December 12."),
+                          msg("gus", "I will take the bike three days a week.") } },
         { "lang", "en" } };
     json out = summarizeOk(chat);
     std::map<std::string, std::string> when;
@@ -133,6 +135,8 @@ TEST(Summarize, DueDatesInTheirUsualShapes)
     EXPECT_EQ(when["cem"], "on 3/12");
     EXPECT_EQ(when["dia"], "by 2026-12-01");
     EXPECT_EQ(when["eli"], "") << "HbA1c is not a time";
+    EXPECT_EQ(when["fay"], "by December 12");
+    EXPECT_EQ(when["gus"], "") << "a rate is not a due date";
 }
 
 TEST(Summarize, AgreementPointsBackToWhatWasAgreed)
