@@ -286,7 +286,10 @@ cmd_up() {
     # 1. The release log and two witnesses (keys kept across runs).
     stack_say "release log and witnesses"
     if [ ! -f "$STACK/log.vkey" ]; then
-        rm -rf "$STACK/log"
+        # A new log key: witnesses that saw the old log would (rightly)
+        # refuse it, so they start over with it.
+        rm -rf "$STACK/log" "$STACK/log-append.txt" "$STACK/release.json"
+        rm -f "$STACK"/witnesses/*
         "$SOTTO" log init "$STACK/log" --origin "$LOG_ORIGIN" >"$STACK/log.vkey"
     fi
     local w
