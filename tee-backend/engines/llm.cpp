@@ -56,6 +56,11 @@ Result<std::string, EngineError> postJson(
     std::optional<Failure<EngineError>> failure;
     bool done = false;
     auto failWith = [&](EngineError code, std::string detail) {
+        // Whatever step the deadline cut short (connect, write, read), it is a timeout.
+        if (std::chrono::steady_clock::now() >= until) {
+            code = EngineError::DeadlineExceeded;
+            detail = "the model server did not answer before the deadline";
+        }
         if (!failure)
             failure = Failure<EngineError> { code, std::move(detail) };
         beast::error_code ignored;
