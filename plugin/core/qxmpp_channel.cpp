@@ -5,6 +5,10 @@
 #include <QXmppClientExtension.h>
 #include <QXmppConfiguration.h>
 #include <QXmppIq.h>
+#include <QXmppMamManager.h>
+#include <QXmppMessage.h>
+#include <QXmppResultSet.h>
+#include <QXmppUtils.h>
 
 #include <QDomElement>
 #include <QRandomGenerator>
@@ -92,6 +96,8 @@ QXmppChannel::QXmppChannel(QObject *parent)
     // First: QXmppDiscoveryManager (a default extension) would otherwise
     // swallow disco#info/items results before they reach their caller.
     m_client->insertExtension(0, m_router);
+    m_mam = new QXmppMamManager;
+    m_client->addExtension(m_mam);
     connect(
         m_client.get(), &QXmppClient::connected, this, [this] { Q_EMIT connectedChanged(true); });
     connect(m_client.get(), &QXmppClient::disconnected, this, [this] {
@@ -182,6 +188,67 @@ void QXmppChannel::sendIq(
             deliver(id, r);
         });
     }
+}
+
+void QXmppChannel::fetchArchive(const QString &with, int max, ArchiveCallback done)
+{
+    if (!isConnected()) {
+        QTimer::singleShot(0, this, [done] {
+            done(fail(ClientError::NotConnected, std::string("the XMPP account is offline")));
+        });
+        return;
+    }
+    QXmppResultSetQuery page;
+    page.setMax(max);
+    // XEP-0059 Section 2.5: an empty <before/> asks for the last page.
+    page.setBefore(QStringLiteral(""));
+    struct State {
+        QString queryId;
+        QVector<ArchivedMessage> messages;
+        bool finished = false;
+        QList<QMetaObject::Connection> connections;
+    };
+    auto state = std::make_shared<State>();
+    const auto finish = [this, state, done](const ClientResult<QVector<ArchivedMessage>> &r) {
+        if (state->finished)
+            return;
+        state->finished = true;
+        for (const auto &c : state->connections)
+            disconnect(c);
+        done(r);
+    };
+    state->connections.append(connect(m_mam, &QXmppMamManager::archivedMessageReceived, this,
+        [state](const QString &queryId, const QXmppMessage &message) {
+            if (queryId != state->queryId || message.body().isEmpty())
+                return;
+            ArchivedMessage m;
+            m.from = QXmppUtils::jidToBareJid(message.from());
+            m.time = message.stamp().toUTC();
+            m.text = message.body();
+            for (const auto &e : message.extensions()) {
+                if (e.tagName() == QLatin1String("no-private-processing")
+                    && (e.attribute(QStringLiteral("xmlns")) == QLatin1String("urn:sotto:acp:0")
+                        || e.sourceDomElement().namespaceURI() == QLatin1String("urn:sotto:acp:0")))
+                    m.noPrivateProcessing = true;
+            }
+            state->messages.append(m);
+        }));
+    state->connections.append(connect(m_mam, &QXmppMamManager::resultsRecieved, this,
+        [state, finish](const QString &queryId, const QXmppResultSetReply &, bool) {
+            if (queryId == state->queryId)
+                finish(state->messages);
+        }));
+    state->connections.append(connect(m_client.get(), &QXmppClient::disconnected, this, [finish] {
+        finish(fail(ClientError::NotConnected, std::string("the XMPP connection closed")));
+    }));
+    // QXmpp 1.4 reports no archive error: a server without XEP-0313 (or one
+    // that refuses) only shows as no answer.
+    QTimer::singleShot(m_iqTimeoutMs, this, [finish] {
+        finish(fail(ClientError::XmppTimeout,
+            std::string("the server's message archive (XEP-0313) did not answer")));
+    });
+    state->queryId = m_mam->retrieveArchivedMessages(
+        QString(), QString(), with, QDateTime(), QDateTime(), page);
 }
 
 void QXmppChannel::deliver(const QString &id, const IqReply &reply)

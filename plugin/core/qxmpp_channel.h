@@ -4,14 +4,18 @@
 // incoming stanza first and takes the answers to our IQs by id.
 #pragma once
 
+#include "plugin/core/errors.h"
 #include "plugin/core/xmpp_channel.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QTimer>
+#include <QVector>
 
 #include <memory>
 
 class QXmppClient;
+class QXmppMamManager;
 
 namespace sotto::client {
 
@@ -24,6 +28,14 @@ struct XmppAccount {
     int port = 5222;
     // For the local development stack on loopback (self-signed certificate).
     bool ignoreTlsErrors = false;
+};
+
+// One message of a chat, from the server's archive.
+struct ArchivedMessage {
+    QString from; // bare JID
+    QDateTime time;
+    QString text;
+    bool noPrivateProcessing = false; // <no-private-processing xmlns='urn:sotto:acp:0'/>
 };
 
 class QXmppChannel : public XmppChannel {
@@ -41,6 +53,14 @@ public:
     void sendIq(
         const QString &to, IqType type, const XmlElement &payload, IqCallback done) override;
 
+    // XEP-0313 (Message Archive Management): the last `max` messages with
+    // `with` from the account's own archive, oldest first. XmppError when the
+    // server refuses or has no archive, XmppTimeout when it does not answer.
+    // Messages are as archived: an end-to-end encrypted chat (OMEMO) gives
+    // no text here, and such messages are skipped.
+    using ArchiveCallback = std::function<void(const ClientResult<QVector<ArchivedMessage>> &)>;
+    void fetchArchive(const QString &with, int max, ArchiveCallback done);
+
     // How long an IQ may wait for its answer.
     void setIqTimeout(int milliseconds) { m_iqTimeoutMs = milliseconds; }
 
@@ -53,7 +73,8 @@ private:
     void failAll(IqReply::Kind kind);
 
     std::unique_ptr<QXmppClient> m_client;
-    IqRouter *m_router = nullptr; // owned by m_client
+    IqRouter *m_router = nullptr;     // owned by m_client
+    QXmppMamManager *m_mam = nullptr; // owned by m_client
     QString m_jid;
     int m_iqTimeoutMs = 30000;
     struct Pending {

@@ -38,13 +38,16 @@ int usage(const char *command)
 {
     std::fprintf(stderr,
         "usage: sotto summarize (--stack STACK.json [--user N] | --account JID --password-file F\n"
-        "                        [--host H] [--port P]) (--chat CHAT.json) [--json]\n"
+        "                        [--host H] [--port P]) (--chat CHAT.json | --with JID [--last "
+        "N])\n"
+        "                        [--json]\n"
         "                        [--lang L] [--max-points N] [--profile DIR] [--policy FILE]\n"
         "       sotto rewrite (--stack ... | --account ...) --style "
         "formal|friendly|concise|proofread\n"
         "                        [--json] [--lang L] [--profile DIR] [--policy FILE] [TEXT|-]\n"
         "       sotto status (--stack ... | --account ...) [--json] [--profile DIR] [--policy "
         "FILE]\n"
+        "--with reads the last N (50) messages with JID from your server's archive (XEP-0313).\n"
         "CHAT.json is {\"messages\":[{\"from\",\"time\",\"text\"}]}; a message may carry\n"
         "\"no_private_processing\": true (the participant's urn:sotto:acp:0 marker).\n");
     (void)command;
@@ -210,6 +213,7 @@ public:
     }
 
     ProcessingSession *session() { return m_session.get(); }
+    client::QXmppChannel *channel() { return m_channel.get(); }
     const Setup &setup() const { return m_setup; }
 
     // Prints the outcome and ends the event loop with the exit status.
@@ -286,56 +290,57 @@ const std::set<std::string_view> kAccountOptions = { "--stack", "--user", "--acc
 int runSummarize(Args args)
 {
     auto valued = kAccountOptions;
-    valued.insert({ "--chat", "--with", "--max-points" });
+    valued.insert({ "--chat", "--with", "--max-points", "--last" });
     Options o(valued, { "--json" });
     if (!o.parse(args) || !o.positional().empty()) {
         if (!o.error().empty())
             std::fprintf(stderr, "sotto summarize: %s\n", o.error().c_str());
         return usage("summarize");
     }
-    if (o.value("--with")) {
-        std::fprintf(stderr,
-            "sotto summarize: --with JID needs the chat's history from the server's archive, which "
-            "this build does not read yet; export the chat and pass --chat CHAT.json\n");
-        return kExitUsage;
-    }
-    auto chatFile = o.value("--chat");
-    if (!chatFile)
+    const auto chatFile = o.value("--chat");
+    const auto with = o.value("--with");
+    if (chatFile.has_value() == with.has_value())
         return usage("summarize");
     App app;
-    QFile f(q(*chatFile));
-    if (!f.open(QIODevice::ReadOnly)) {
-        errLine(QStringLiteral("sotto summarize: cannot read ") + q(*chatFile));
-        return kExitFailure;
-    }
-    const auto chat = QJsonDocument::fromJson(f.readAll()).object();
-    const QJsonArray raw = chat.value(QStringLiteral("messages")).toArray();
-    if (raw.isEmpty()) {
-        errLine(QStringLiteral("sotto summarize: %1 has no messages").arg(q(*chatFile)));
-        return kExitFailure;
-    }
     // The markers stay on this side: the gateway gets from, time, text only.
     client::ChatProcessingInput markers;
-    markers.roomForbidsProcessing
-        = chat.value(QStringLiteral("room_no_private_processing")).toBool();
     QJsonArray messages;
-    for (const auto &m : raw) {
-        const auto msg = m.toObject();
-        markers.messages.append({ msg.value(QStringLiteral("from")).toString(),
-            msg.value(QStringLiteral("no_private_processing")).toBool() });
-        messages.append(QJsonObject { { QStringLiteral("from"), msg.value(QStringLiteral("from")) },
-            { QStringLiteral("time"), msg.value(QStringLiteral("time")) },
-            { QStringLiteral("text"), msg.value(QStringLiteral("text")) } });
+    const auto add
+        = [&](const QString &from, const QJsonValue &time, const QString &text, bool marker) {
+              markers.messages.append({ from, marker });
+              messages.append(QJsonObject { { QStringLiteral("from"), from },
+                  { QStringLiteral("time"), time }, { QStringLiteral("text"), text } });
+          };
+    if (chatFile) {
+        QFile f(q(*chatFile));
+        if (!f.open(QIODevice::ReadOnly)) {
+            errLine(QStringLiteral("sotto summarize: cannot read ") + q(*chatFile));
+            return kExitFailure;
+        }
+        const auto chat = QJsonDocument::fromJson(f.readAll()).object();
+        markers.roomForbidsProcessing
+            = chat.value(QStringLiteral("room_no_private_processing")).toBool();
+        for (const auto &m : chat.value(QStringLiteral("messages")).toArray()) {
+            const auto msg = m.toObject();
+            add(msg.value(QStringLiteral("from")).toString(), msg.value(QStringLiteral("time")),
+                msg.value(QStringLiteral("text")).toString(),
+                msg.value(QStringLiteral("no_private_processing")).toBool());
+        }
+        if (messages.isEmpty()) {
+            errLine(QStringLiteral("sotto summarize: %1 has no messages").arg(q(*chatFile)));
+            return kExitFailure;
+        }
     }
     auto setup = readSetup(o, "summarize");
     if (!setup)
         return kExitUsage;
     const QString lang = o.value("--lang") ? q(*o.value("--lang")) : QString();
     const auto maxPoints = intOption(o, "--max-points", 0);
-    if (!maxPoints)
+    const auto last = intOption(o, "--last", 50);
+    if (!maxPoints || !last)
         return kExitUsage;
     Runner runner(*setup);
-    return runner.exec([&] {
+    const auto summarize = [&] {
         runner.session()->summarize(messages, markers, lang, *maxPoints,
             [&](const auto &outcome, const auto &failure, const auto &report) {
                 runner.report(outcome, failure, report, [](const QJsonObject &r) {
@@ -344,6 +349,26 @@ int runSummarize(Args args)
                     printList(r, "questions", "Open questions");
                     printList(r, "actions", "Actions");
                 });
+            });
+    };
+    return runner.exec([&] {
+        if (!with)
+            return summarize();
+        // --with: the chat from the account's server archive (XEP-0313).
+        runner.channel()->fetchArchive(q(*with), *last,
+            [&](const client::ClientResult<QVector<client::ArchivedMessage>> &archive) {
+                if (!archive.ok())
+                    return runner.report(std::nullopt, client::toFailure(archive.failure()),
+                        VerificationReport {}, {});
+                for (const auto &m : *archive)
+                    add(m.from, m.time.toString(Qt::ISODate), m.text, m.noPrivateProcessing);
+                if (messages.isEmpty())
+                    return runner.report(std::nullopt,
+                        ClientFailure { client::ClientError::XmppError,
+                            QStringLiteral("the archive holds no readable message with ")
+                                + q(*with) },
+                        VerificationReport {}, {});
+                summarize();
             });
     });
 }
