@@ -633,6 +633,10 @@ Hunspell *SpellChecker::load(Slot &slot, Lang lang)
         slot.tried = true;
         std::string base = m_dir + "/" + std::string(langData(lang).dictionary);
         std::error_code ec;
+        // Loading a UTF-8 dictionary initialises hunspell's process-wide character
+        // table (csutil's utf_tbl) without a lock: one load at a time.
+        static std::mutex loadMutex;
+        std::lock_guard loadLock(loadMutex);
         if (std::filesystem::exists(base + ".aff", ec)
             && std::filesystem::exists(base + ".dic", ec))
             slot.hunspell

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace sotto::engines {
 namespace {
 
@@ -102,6 +104,33 @@ TEST(Proofread, MissingDictionaryIsUnavailable)
     auto c = engine->run(Feature::Rewrite,
         R"({"text":"it is really late","style":"concise","lang":"en"})", farDeadline());
     EXPECT_RESULT_OK(c);
+}
+
+TEST(Proofread, ConcurrentFirstUseOfFourDictionaries)
+{
+    // A fresh engine: the four dictionaries load while the threads race for them.
+    auto engine = makeBuiltinEngine();
+    const std::pair<const char *, const char *> texts[] = {
+        { "en", "We shoud ship it on friday." },
+        { "de", "Der Termin beim Artzt ist am Dienstag." },
+        { "fr", "Je prépare le dossier pour la réunoin." },
+        { "ru", "Отчёт нужно отправить до пятницы , иначе клиент будет недоволен." },
+    };
+    std::string got[4];
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < 4; ++i)
+        threads.emplace_back([&, i] {
+            json req = { { "text", texts[i].second }, { "style", "proofread" },
+                { "lang", texts[i].first } };
+            auto r = engine->run(Feature::Rewrite, req.dump(), farDeadline());
+            got[i] = r.ok() ? json::parse(*r)["text"].get<std::string>() : "failed";
+        });
+    for (auto &t : threads)
+        t.join();
+    EXPECT_EQ(got[0], "We should ship it on Friday.");
+    EXPECT_EQ(got[1], "Der Termin beim Arzt ist am Dienstag.");
+    EXPECT_EQ(got[2], "Je prépare le dossier pour la réunion.");
+    EXPECT_EQ(got[3], "Отчёт нужно отправить до пятницы, иначе клиент будет недоволен.");
 }
 
 TEST(Concise, DropsFillerAndRepeats)
