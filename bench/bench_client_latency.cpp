@@ -129,6 +129,7 @@ int main(int argc, char **argv)
     SessionOptions options;
     options.profileDir = profile.path();
     options.adminPolicyPath = profile.filePath(QStringLiteral("no-admin-policy.conf"));
+    options.developmentStack = true;
     ProcessingSession session(&channel, options);
     if (!session.init().ok())
         return 1;

@@ -114,13 +114,14 @@ EffectivePolicy effectivePolicy(
         = [&](const char *key) { return admin.userMayChange.contains(QLatin1String(key)); };
     p.enabled = !admin.forcedOff;
 
-    // allow-simulated: default false < server < admin < user (loosening only
-    // with leave; refusing always).
-    p.allowSimulated = service.allowSimulated;
-    if (admin.allowSimulated)
-        p.allowSimulated = *admin.allowSimulated;
+    // allow-simulated (DESIGN.md step 4: "verifies only when the admin/dev
+    // policy allows it"): the server's form can only offer it, since the
+    // server is not trusted with content; this client's administrator (or a
+    // user with leave) must accept it too, and a user may always refuse.
+    bool clientAllows = admin.allowSimulated.value_or(false);
     if (user.allowSimulated && (!*user.allowSimulated || userMay("allow-simulated")))
-        p.allowSimulated = *user.allowSimulated;
+        clientAllows = *user.allowSimulated;
+    p.allowSimulated = service.allowSimulated && clientAllows;
 
     // Witnesses: a security floor, so the highest requirement wins; the user
     // may lower the admin's minimum only with leave, never below the server's

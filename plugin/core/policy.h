@@ -68,9 +68,10 @@ struct EffectivePolicy {
     snp::TeePolicy tee;
 };
 
-// Built-in defaults: simulated refused, at least one witness, every relay
-// the server names, every feature it offers, AMD's policy defaults (debug
-// and migration agent forbidden, VMPL 0).
+// Built-in defaults: simulated refused (the server's allow-simulated is
+// needed but never enough: the client's own policy must allow it too), at least one witness, every
+// relay the server names, every feature it offers, AMD's policy defaults (debug and migration agent
+// forbidden, VMPL 0).
 EffectivePolicy effectivePolicy(
     const ServiceConfig &service, const AdminPolicy &admin, const UserSettings &user);
 

@@ -57,6 +57,8 @@ ClientStatus ProcessingSession::init()
         return admin.failure();
     }
     m_admin = *admin;
+    if (m_options.developmentStack && !m_admin->allowSimulated)
+        m_admin->allowSimulated = true;
     return m_wallet->load();
 }
 

@@ -35,6 +35,10 @@ struct SessionOptions {
     QString profileDir; // wallet, trusted checkpoints, history
     QString adminPolicyPath = defaultAdminPolicyPath();
     UserSettings user;
+    // The local development stack (`sotto ... --stack`): its simulated TEE is
+    // accepted unless the administrator's file says allow-simulated = false.
+    // It stands in for an admin file that says nothing, never overrides one.
+    bool developmentStack = false;
 };
 
 struct ProcessingOutcome {

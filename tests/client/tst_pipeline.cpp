@@ -41,6 +41,7 @@ protected:
         SessionOptions options;
         options.profileDir = dir.filePath(QStringLiteral("profile"));
         options.adminPolicyPath = dir.filePath(QStringLiteral("policy.conf"));
+        options.developmentStack = developmentStack;
         auto s = std::make_unique<ProcessingSession>(channel.get(), options);
         const auto status = s->init();
         EXPECT_TRUE(status.ok()) << status.detail();
@@ -91,6 +92,7 @@ protected:
     }
 
     QTemporaryDir dir;
+    bool developmentStack = true;
     std::unique_ptr<TestService> service;
     std::unique_ptr<InProcessComponent> channel;
 };
@@ -186,6 +188,15 @@ TEST_F(Pipeline, ReportDataNotBindingTheKeysSendsNothing)
 TEST_F(Pipeline, SimulatedTeeRefusedByPolicySendsNothing)
 {
     adminPolicy("allow-simulated = false\n");
+    expectRefused(ClientError::SimulatedRefused,
+        QStringLiteral("The service runs on a simulated TEE, which your policy refuses"));
+}
+
+TEST_F(Pipeline, SimulatedTeeRefusedWhenOnlyTheServerAllowsIt)
+{
+    // The server's form says allow-simulated = true; without an admin file
+    // (and outside the development stack) the client's default refuses.
+    developmentStack = false;
     expectRefused(ClientError::SimulatedRefused,
         QStringLiteral("The service runs on a simulated TEE, which your policy refuses"));
 }

@@ -58,13 +58,20 @@ TEST(Policy, DefaultsRefuseSimulatedAndNeedAWitness)
     EXPECT_EQ(p.tee.allowedGenerations[0], sotto::snp::Generation::Genoa);
 }
 
-TEST(Policy, ServerMayAllowSimulatedAdminMayRefuse)
+TEST(Policy, SimulatedNeedsTheServerAndTheClientsPolicy)
 {
     ServiceConfig s = service();
     s.allowSimulated = true;
-    EXPECT_TRUE(effectivePolicy(s, {}, {}).allowSimulated);
+    // The server alone cannot make a client accept test keys.
+    EXPECT_FALSE(effectivePolicy(s, {}, {}).allowSimulated);
     AdminPolicy admin;
+    admin.allowSimulated = true;
+    EXPECT_TRUE(effectivePolicy(s, admin, {}).allowSimulated);
     admin.allowSimulated = false;
+    EXPECT_FALSE(effectivePolicy(s, admin, {}).allowSimulated);
+    // Nor the client alone: the server must offer it.
+    s.allowSimulated = false;
+    admin.allowSimulated = true;
     EXPECT_FALSE(effectivePolicy(s, admin, {}).allowSimulated);
 }
 
@@ -72,11 +79,12 @@ TEST(Policy, UserMayRefuseAlwaysButLoosenOnlyWithLeave)
 {
     ServiceConfig s = service();
     s.allowSimulated = true;
+    AdminPolicy allowing;
+    allowing.allowSimulated = true;
     UserSettings refuse;
     refuse.allowSimulated = false;
-    EXPECT_FALSE(effectivePolicy(s, {}, refuse).allowSimulated);
+    EXPECT_FALSE(effectivePolicy(s, allowing, refuse).allowSimulated);
 
-    s.allowSimulated = false;
     UserSettings allow;
     allow.allowSimulated = true;
     EXPECT_FALSE(effectivePolicy(s, {}, allow).allowSimulated);

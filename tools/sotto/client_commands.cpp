@@ -85,6 +85,7 @@ struct Setup {
     QString profileDir;
     QString policyPath;
     bool json = false;
+    bool developmentStack = false; // --stack: the local stack's simulated TEE is accepted
 };
 
 // The account from --stack (DESIGN.md "Local stack") or --account.
@@ -93,6 +94,7 @@ std::optional<Setup> readSetup(const Options &o, const char *command)
     Setup s;
     s.json = o.has("--json");
     if (auto stack = o.value("--stack")) {
+        s.developmentStack = true;
         QFile f(q(*stack));
         if (!f.open(QIODevice::ReadOnly)) {
             errLine(
@@ -166,6 +168,7 @@ public:
         client::SessionOptions options;
         options.profileDir = setup.profileDir;
         options.adminPolicyPath = setup.policyPath;
+        options.developmentStack = setup.developmentStack;
         m_session = std::make_unique<ProcessingSession>(m_channel.get(), options);
         m_tty = isatty(STDERR_FILENO) != 0;
         QObject::connect(
