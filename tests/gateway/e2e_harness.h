@@ -113,12 +113,14 @@ struct GatewayProcess {
         return std::atol(r.body.c_str() + at + 1 + needle.size());
     }
 
-    // Polls /metrics until `series` reaches `value` (bounded by kPatience).
-    bool waitForMetric(std::string_view series, long value) const
+    // Polls /metrics until `series` reaches `value` (bounded by kPatience);
+    // with atMost, until it is down to `value`.
+    bool waitForMetric(std::string_view series, long value, bool atMost = false) const
     {
         const auto until = std::chrono::steady_clock::now() + kPatience;
         while (std::chrono::steady_clock::now() < until) {
-            if (metric(series) >= value)
+            const long now = metric(series);
+            if (atMost ? (now >= 0 && now <= value) : now >= value)
                 return true;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }

@@ -290,6 +290,33 @@ TEST_F(RelayE2E, GatewayEndpointsAndMetricsListener)
     EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+#ifdef SOTTO_GATEWAY_HAS_BUILTIN_ENGINE
+// The real engine (tee-backend/engines) behind the real relay.
+TEST_F(RelayE2E, BuiltinEngineAnswersThroughTheRelay)
+{
+    writeWholeFile(dir() / "issuer-keys.json", issuer().keysJson(unixNow() + 86400));
+    ASSERT_TRUE(m_gateway.start(SOTTO_GATEWAY_BIN,
+        { "--issuer-keys", (dir() / "issuer-keys.json").string(), "--origin", std::string(kOrigin),
+            "--engine", "builtin" },
+        dir() / "gateway.log"));
+    ASSERT_TRUE(m_relay.start(dir() / "relay", m_gateway.port));
+    const std::string chat
+        = R"({"messages":[)"
+          R"({"from":"alice","time":"2026-11-25T09:00:00Z","text":"We decided to ship the release on Friday."},)"
+          R"({"from":"bob","time":"2026-11-25T09:01:00Z","text":"Can you update the changelog before then?"}],"lang":"en","max_points":3})";
+    auto r = exchange(innerRequest("/v1/summarize", chat, issuer().authorization()));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->response.status, 200) << r->body();
+    EXPECT_EQ(json::parse(r->body())["engine"], "sotto-builtin/1");
+    r = exchange(innerRequest("/v1/rewrite",
+        R"({"text":"hey can u send me the file","style":"formal","lang":"en"})",
+        issuer().authorization()));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->response.status, 200) << r->body();
+    EXPECT_TRUE(json::parse(r->body())["text"].is_string());
+}
+#endif
+
 // The relay forwards no client header but Content-Type (and the length nginx
 // computes): checked on the wire with a capturing upstream.
 TEST(RelayHeaders, EveryClientHeaderButContentTypeIsDropped)
