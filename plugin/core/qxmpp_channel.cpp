@@ -209,12 +209,12 @@ void QXmppChannel::fetchArchive(const QString &with, int max, ArchiveCallback do
         QList<QMetaObject::Connection> connections;
     };
     auto state = std::make_shared<State>();
-    const auto finish = [this, state, done](const ClientResult<QVector<ArchivedMessage>> &r) {
+    const auto finish = [state, done](const ClientResult<QVector<ArchivedMessage>> &r) {
         if (state->finished)
             return;
         state->finished = true;
         for (const auto &c : state->connections)
-            disconnect(c);
+            QObject::disconnect(c);
         done(r);
     };
     state->connections.append(connect(m_mam, &QXmppMamManager::archivedMessageReceived, this,
