@@ -290,6 +290,96 @@ TEST_F(RelayE2E, GatewayEndpointsAndMetricsListener)
     EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+#ifdef SOTTO_GATEWAY_HAS_REDIS
+// Two replicas (each with its own keys) share the spent tokens through a
+// real redis-server: a token redeemed at one is refused at the other, and
+// without Redis a spend fails closed (503 inside the encapsulation).
+TEST(GatewayReplicas, SpentTokensAreSharedThroughRedis)
+{
+    if (!std::filesystem::exists("/usr/bin/redis-server"))
+        GTEST_SKIP() << "redis-server is not installed";
+    TempDir dir;
+    const uint16_t redisPort = freePort();
+    ChildProcess redis;
+    ASSERT_TRUE(redis.start(
+        { "/usr/bin/redis-server", "--port", std::to_string(redisPort), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", dir.path().string() },
+        dir.path() / "redis.log"));
+    ASSERT_TRUE(waitForPort(redisPort));
+    const TestIssuer &issuer = TestIssuer::get("issuer.sotto.test");
+    writeWholeFile(dir.path() / "issuer-keys.json", issuer.keysJson(unixNow() + 86400));
+    GatewayProcess a;
+    GatewayProcess b;
+    for (GatewayProcess *g : { &a, &b }) {
+        ASSERT_TRUE(g->start(SOTTO_GATEWAY_BIN,
+            { "--issuer-keys", (dir.path() / "issuer-keys.json").string(), "--origin",
+                std::string(kOrigin), "--engine", "echo", "--redis",
+                "127.0.0.1:" + std::to_string(redisPort) },
+            dir.path() / "gateway.log"));
+    }
+    auto send = [](const GatewayProcess &g, const std::string &token) -> std::optional<Opened> {
+        const HttpResult keys = httpRequest(g.port, "GET", "/ohttp-keys");
+        Sealed sealed = seal(keys.bytes(),
+            innerRequest("/v1/rewrite", R"({"text":"hello","style":"formal","lang":"en"})", token));
+        const HttpResult r
+            = httpRequest(g.port, "POST", "/gateway", asString(sealed.body), "message/ohttp-req");
+        if (r.status != 200)
+            return std::nullopt;
+        return open(sealed, r.bytes());
+    };
+    const std::string token = issuer.authorization();
+    auto first = send(a, token);
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->response.status, 200);
+    auto second = send(b, token);
+    ASSERT_TRUE(second);
+    EXPECT_EQ(second->response.status, 401);
+    EXPECT_EQ(json::parse(second->body())["type"], "urn:sotto:problem:token-spent");
+    // Redis gone: fail closed.
+    redis.kill(SIGTERM);
+    auto closed = send(b, issuer.authorization());
+    ASSERT_TRUE(closed);
+    EXPECT_EQ(closed->response.status, 503);
+    EXPECT_EQ(json::parse(closed->body())["type"], "urn:sotto:problem:unavailable");
+}
+#endif
+
+// The production build hardens itself at start: no core dumps, OpenSSL's
+// allocator wipes, the secure heap holds the keys.
+TEST(GatewayHardening, ProductionBuildRefusesCoreDumps)
+{
+    TempDir dir;
+    const TestIssuer &issuer = TestIssuer::get("issuer.sotto.test");
+    writeWholeFile(dir.path() / "issuer-keys.json", issuer.keysJson(unixNow() + 86400));
+    GatewayProcess g;
+    ASSERT_TRUE(g.start(SOTTO_GATEWAY_BIN,
+        { "--issuer-keys", (dir.path() / "issuer-keys.json").string(), "--origin",
+            std::string(kOrigin), "--engine", "echo" },
+        dir.path() / "gateway.log"));
+    const std::string limits
+        = readWholeFile("/proc/" + std::to_string(g.process.pid()) + "/limits");
+    const size_t core = limits.find("Max core file size");
+    ASSERT_NE(core, std::string::npos);
+    std::istringstream line(limits.substr(core + 18, limits.find('\n', core) - core - 18));
+    std::string soft, hard;
+    line >> soft >> hard;
+    EXPECT_EQ(soft, "0");
+    EXPECT_EQ(hard, "0");
+    g.process.kill(SIGTERM);
+    const std::string log = readWholeFile(dir.path() / "gateway.log");
+    EXPECT_NE(log.find("openssl_zeroing_allocator=1"), std::string::npos) << log;
+    EXPECT_NE(log.find("core_dumps_off=1"), std::string::npos) << log;
+    EXPECT_NE(log.find("secure_heap_locked=1"), std::string::npos) << log;
+    // The production build has no way to turn this off.
+    ChildProcess refused;
+    ASSERT_TRUE(refused.start(
+        { SOTTO_GATEWAY_BIN, "--allow-core-dump", "--issuer-keys", "x", "--origin", "o" },
+        dir.path() / "refused.log"));
+    const int status = refused.wait();
+    EXPECT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 2);
+}
+
 #ifdef SOTTO_GATEWAY_HAS_BUILTIN_ENGINE
 // The real engine (tee-backend/engines) behind the real relay.
 TEST_F(RelayE2E, BuiltinEngineAnswersThroughTheRelay)
