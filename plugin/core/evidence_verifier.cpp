@@ -250,6 +250,7 @@ ClientResult<VerifiedService> verifyEvidence(const FetchedEvidence &fetched,
             return s.failure();
     }
 
+    report.complete = true;
     VerifiedService verified { configs->front(), fetched.keyConfigs, bundle->notAfter, report };
     verified.report.keyId = configs->front().keyId();
     return verified;
@@ -264,6 +265,8 @@ EvidenceVerifier::EvidenceVerifier(HttpClient *http, QString trustDirectory, QOb
 void EvidenceVerifier::verify(
     const ServiceConfig &service, const EffectivePolicy &policy, Callback done)
 {
+    m_last = VerificationReport {};
+    m_last.component = service.componentJid;
     const auto finish = [this, done](ClientResult<VerifiedService> r) {
         QMetaObject::invokeMethod(
             this, [done, r] { done(r); }, Qt::QueuedConnection);
@@ -310,6 +313,7 @@ void EvidenceVerifier::verify(
                     report.addTiming(QStringLiteral("fetch_keys_evidence"), *timer);
                     auto result = verifyEvidence(*fetched, service, policy,
                         self->m_http->logFetcher(service.logUrl), self->m_store, report);
+                    self->m_last = report;
                     done(result);
                 });
         });

@@ -71,10 +71,14 @@ public:
 
     // Fetches and verifies; `done` is called once, asynchronously.
     void verify(const ServiceConfig &service, const EffectivePolicy &policy, Callback done);
+    // What the last verification established before it ended, also when it
+    // failed (the UI shows how far it got and why it stopped).
+    const VerificationReport &lastReport() const { return m_last; }
 
 private:
     QPointer<HttpClient> m_http;
     CheckpointStore m_store;
+    VerificationReport m_last;
 };
 
 } // namespace sotto::client

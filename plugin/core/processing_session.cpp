@@ -191,8 +191,13 @@ void ProcessingSession::run(const QString &feature, const QString &path, const Q
             [self, job](const ClientResult<VerifiedService> &verified) {
                 if (!self)
                     return;
-                if (!verified.ok())
+                if (!verified.ok()) {
+                    // How far verification got, after the steps timed so far.
+                    const auto before = job->report.timingsUs;
+                    job->report = self->m_verifier->lastReport();
+                    job->report.timingsUs = before + job->report.timingsUs;
                     return self->finish(job, toFailure(verified.failure()));
+                }
                 // The verifier's report, after the steps timed so far.
                 const auto before = job->report.timingsUs;
                 job->report = verified->report;
@@ -282,10 +287,11 @@ void ProcessingSession::verifyOnly(std::function<void(const std::optional<Client
         if (!r.ok())
             return done(toFailure(r.failure()), VerificationReport {}, std::nullopt);
         const ServiceConfig service = r->first;
-        self->ensureVerified(
-            r->first, r->second, false, [done, service](const ClientResult<VerifiedService> &v) {
+        self->ensureVerified(r->first, r->second, false,
+            [self, done, service](const ClientResult<VerifiedService> &v) {
                 if (!v.ok())
-                    return done(toFailure(v.failure()), VerificationReport {}, service);
+                    return done(toFailure(v.failure()),
+                        self ? self->m_verifier->lastReport() : VerificationReport {}, service);
                 done(std::nullopt, v->report, service);
             });
     });

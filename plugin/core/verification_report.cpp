@@ -17,8 +17,12 @@ QJsonObject VerificationReport::toJson() const
         { QStringLiteral("generation"), generation },
         { QStringLiteral("provider"), provider },
         { QStringLiteral("simulated"), simulated },
+        // "verified" only when every check passed on real hardware; a report
+        // that stopped early says so.
         { QStringLiteral("status"),
-            simulated ? QStringLiteral("development") : QStringLiteral("verified") },
+            !complete       ? QStringLiteral("not-verified")
+                : simulated ? QStringLiteral("development")
+                            : QStringLiteral("verified") },
         { QStringLiteral("measurement"), measurement },
         { QStringLiteral("reported_tcb"), reportedTcb },
         { QStringLiteral("vmpl"), static_cast<qint64>(vmpl) },

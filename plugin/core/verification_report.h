@@ -22,6 +22,7 @@ struct VerificationReport {
     QString generation;     // "Milan", "Genoa", "Turin"
     QString provider;       // "configfs-tsm", "sev-guest", "simulated"
     bool simulated = false; // shown as "development", never as verified
+    bool complete = false;  // every check passed (set by the verifier, last)
     QString measurement;    // hex, 48 bytes
     QString reportedTcb;    // "bootloader=3 tee=0 snp=8 microcode=115"
     quint32 vmpl = 0;

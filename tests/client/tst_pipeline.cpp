@@ -79,16 +79,21 @@ protected:
     }
 
     // Runs a summary that must fail with `code` and `message`, with no POST.
-    void expectRefused(ClientError code, const QString &message)
+    // Returns the report the failure came with.
+    VerificationReport expectRefused(ClientError code, const QString &message)
     {
         auto s = session();
         const int before = service->posts();
         const RunResult r = summarize(*s);
-        ASSERT_TRUE(r.failure.has_value()) << "the request went through";
+        if (!r.failure.has_value()) {
+            ADD_FAILURE() << "the request went through";
+            return r.report;
+        }
         EXPECT_FALSE(r.outcome.has_value());
         EXPECT_EQ(errorName(r.failure->code), errorName(code)) << r.failure->detail.toStdString();
         EXPECT_EQ(r.failure->message(), message);
         EXPECT_EQ(service->posts(), before) << "something was sent to the relay";
+        return r.report;
     }
 
     QTemporaryDir dir;
@@ -151,8 +156,13 @@ TEST_F(Pipeline, WrongMeasurementSendsNothing)
 {
     service->wrongLoggedMeasurement = true;
     ASSERT_TRUE(service->publishLog());
-    expectRefused(ClientError::MeasurementMismatch,
+    const auto report = expectRefused(ClientError::MeasurementMismatch,
         QStringLiteral("The service runs code other than the code in the public log"));
+    // The report shows what was checked, and that the whole was not verified.
+    EXPECT_EQ(
+        report.toJson().value(QStringLiteral("status")).toString(), QStringLiteral("not-verified"));
+    EXPECT_EQ(report.measurement, service->measurement());
+    EXPECT_EQ(report.logIndex, 1u);
 }
 
 TEST_F(Pipeline, MeasurementNotInLogSendsNothing)
