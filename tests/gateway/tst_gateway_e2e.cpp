@@ -284,6 +284,24 @@ TEST_F(RelayE2E, GatewayEndpointsAndMetricsListener)
     EXPECT_EQ(metrics.status, 200u);
     EXPECT_NE(metrics.body.find("sotto_gateway_requests_total"), std::string::npos);
     EXPECT_EQ(httpRequest(m_gateway.metricsPort, "GET", "/gateway").status, 404u);
+    // HTTP/1.1 keep-alive: several requests on one connection.
+    {
+        namespace asio = boost::asio;
+        namespace http = boost::beast::http;
+        asio::io_context io;
+        asio::ip::tcp::socket socket(io);
+        socket.connect({ asio::ip::make_address("127.0.0.1"), m_gateway.port });
+        boost::beast::flat_buffer buffer;
+        for (const char *target : { "/healthz", "/ohttp-keys", "/healthz" }) {
+            http::request<http::empty_body> req(http::verb::get, target, 11);
+            req.set(http::field::host, "gateway");
+            http::write(socket, req);
+            http::response<http::string_body> res;
+            http::read(socket, buffer, res);
+            EXPECT_EQ(res.result_int(), 200u) << target;
+            EXPECT_TRUE(res.keep_alive()) << target;
+        }
+    }
     // SIGTERM: a clean exit.
     const int status = m_gateway.process.kill(SIGTERM);
     EXPECT_TRUE(WIFEXITED(status));
