@@ -18,6 +18,7 @@
 #endif
 #ifdef SOTTO_GATEWAY_HAVE_BUILTIN_ENGINE
 #include "tee-backend/engines/builtin.h"
+#include "tee-backend/engines/llm.h"
 #endif
 #ifdef SOTTO_GATEWAY_HAVE_REDIS
 #include "tee-backend/spent/redis_spent_set.h"
@@ -122,8 +123,19 @@ int main(int argc, char **argv)
     } else {
 #ifdef SOTTO_GATEWAY_HAVE_BUILTIN_ENGINE
         engine = engines::makeBuiltinEngine();
+        if (options.engine == "llm") {
+            // The model answers; the built-in engine when it cannot.
+            engines::LlmConfig llm;
+            llm.host = options.llm.host;
+            llm.port = options.llm.port;
+            llm.model = options.llmModel;
+            auto made = engines::makeLlmEngine(std::move(llm), std::move(engine));
+            if (!made.ok())
+                return startupError("--engine llm", made.detail());
+            engine = std::move(made).value();
+        }
 #else
-        return startupError("--engine builtin", "this build has no built-in engine");
+        return startupError("--engine", "this build has no built-in engine");
 #endif
     }
 

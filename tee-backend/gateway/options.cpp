@@ -77,7 +77,11 @@ po::options_description describe()
         ("redis", po::value<std::string>(),
             "HOST:PORT of the Redis that holds spent tokens (otherwise kept in memory)")
         ("engine", po::value<std::string>()->default_value("builtin"),
-            "builtin | echo (echo: tests and benchmarks only)")
+            "builtin | llm | echo (echo: tests and benchmarks only)")
+        ("llm", po::value<std::string>()->default_value("127.0.0.1:8080"),
+            "--engine llm: HOST:PORT of the OpenAI-compatible model server in the VM (loopback)")
+        ("llm-model", po::value<std::string>()->default_value("default"),
+            "--engine llm: the model name the server knows")
         ("key-rotation", po::value<int64_t>()->default_value(3600),
             "seconds between HPKE key rotations (each key is accepted for two periods)")
         ("max-request-bytes", po::value<size_t>()->default_value(128 * 1024),
@@ -163,8 +167,14 @@ Result<GatewayOptions, OptionsError> parseOptions(int argc, const char *const *a
         o.redis = *redis;
     }
     o.engine = vm["engine"].as<std::string>();
-    if (o.engine != "builtin" && o.engine != "echo")
-        return fail(OptionsError::BadValue, "--engine: builtin or echo");
+    if (o.engine != "builtin" && o.engine != "llm" && o.engine != "echo")
+        return fail(OptionsError::BadValue, "--engine: builtin, llm or echo");
+    const auto llm = parseHostPort(vm["llm"].as<std::string>());
+    if (!llm || (llm->host != "127.0.0.1" && llm->host != "::1"))
+        return fail(OptionsError::BadValue,
+            "--llm wants a loopback HOST:PORT (the plaintext must not leave the VM)");
+    o.llm = *llm;
+    o.llmModel = vm["llm-model"].as<std::string>();
     o.keyRotationSeconds = vm["key-rotation"].as<int64_t>();
     if (o.keyRotationSeconds < 1 || o.keyRotationSeconds > 7 * 24 * 3600)
         return fail(OptionsError::BadValue, "--key-rotation: 1 second to 7 days");

@@ -31,6 +31,8 @@ struct GatewayOptions {
     std::string origin;
     std::optional<ListenAddress> redis;
     std::string engine = "builtin";
+    ListenAddress llm { "127.0.0.1", 8080 }; // --engine llm: the model server (loopback)
+    std::string llmModel = "default";
     int64_t keyRotationSeconds = 3600;
     size_t maxRequestBytes = 128 * 1024;
     int64_t deadlineMs = 10'000;

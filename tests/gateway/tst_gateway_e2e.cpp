@@ -360,6 +360,24 @@ TEST(GatewayReplicas, SpentTokensAreSharedThroughRedis)
     EXPECT_EQ(closed->response.status, 503);
     EXPECT_EQ(json::parse(closed->body())["type"], "urn:sotto:problem:unavailable");
 }
+
+// --engine llm with no model server listening: the LLM engine falls back to
+// the built-in one, and the request is still answered.
+TEST_F(RelayE2E, LlmEngineFallsBackWhenTheModelServerIsDown)
+{
+    writeWholeFile(dir() / "issuer-keys.json", issuer().keysJson(unixNow() + 86400));
+    ASSERT_TRUE(m_gateway.start(SOTTO_GATEWAY_BIN,
+        { "--issuer-keys", (dir() / "issuer-keys.json").string(), "--origin", std::string(kOrigin),
+            "--engine", "llm", "--llm", "127.0.0.1:" + std::to_string(freePort()) },
+        dir() / "gateway.log"));
+    ASSERT_TRUE(m_relay.start(dir() / "relay", m_gateway.port));
+    auto r = exchange(innerRequest("/v1/rewrite",
+        R"({"text":"hey can u send me the file","style":"formal","lang":"en"})",
+        issuer().authorization()));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->response.status, 200) << r->body();
+    EXPECT_TRUE(json::parse(r->body())["text"].is_string());
+}
 #endif
 
 // The production build hardens itself at start: no core dumps, OpenSSL's

@@ -39,6 +39,11 @@ TEST(GatewayOptions, DefaultsAndValues)
     EXPECT_EQ(o->queue, 3u);
     EXPECT_EQ(o->workers, 2u);
     EXPECT_EQ(o->logIndex, 7u);
+    o = parse({ "--issuer-keys", "k", "--origin", "gw", "--engine", "llm", "--llm",
+        "127.0.0.1:8088", "--llm-model", "m.gguf" });
+    ASSERT_RESULT_OK(o);
+    EXPECT_EQ(o->llm.port, 8088);
+    EXPECT_EQ(o->llmModel, "m.gguf");
 }
 
 TEST(GatewayOptions, Refusals)
@@ -55,6 +60,9 @@ TEST(GatewayOptions, Refusals)
         parse({ "--issuer-keys", "k", "--origin", "gw", "--metrics", "0.0.0.0:9464" }),
         OptionsError::BadValue);
     EXPECT_RESULT_ERROR(parse({ "--issuer-keys", "k", "--origin", "gw", "--engine", "gpt" }),
+        OptionsError::BadValue);
+    EXPECT_RESULT_ERROR(parse({ "--issuer-keys", "k", "--origin", "gw", "--engine", "llm", "--llm",
+                            "10.0.0.7:8080" }),
         OptionsError::BadValue);
     EXPECT_RESULT_ERROR(parse({ "--issuer-keys", "k", "--origin", "gw", "--key-rotation", "0" }),
         OptionsError::BadValue);
