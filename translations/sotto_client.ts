@@ -48,6 +48,11 @@
     </message>
     <message>
         <location filename="../plugin/core/errors.cpp"/>
+        <source>You turned off private processing for this chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../plugin/core/errors.cpp"/>
         <source>None of the service's relays is allowed by your policy</source>
         <translation type="unfinished"></translation>
     </message>

@@ -33,6 +33,8 @@ constexpr ErrorText kErrors[] = {
         QT_TRANSLATE_NOOP("sotto::client", "This feature is not available") },
     { ClientError::ChatOptedOut, "chat-opted-out",
         QT_TRANSLATE_NOOP("sotto::client", "Someone in this chat asked for no AI processing") },
+    { ClientError::ChatTurnedOff, "chat-turned-off",
+        QT_TRANSLATE_NOOP("sotto::client", "You turned off private processing for this chat") },
     { ClientError::RelayNotAllowed, "relay-not-allowed",
         QT_TRANSLATE_NOOP(
             "sotto::client", "None of the service's relays is allowed by your policy") },

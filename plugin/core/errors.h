@@ -23,6 +23,7 @@ enum class ClientError {
     ProcessingDisabled, // the administrator turned private processing off
     FeatureDisabled,    // the feature is not offered or disabled by policy
     ChatOptedOut,       // a participant asked for no private processing
+    ChatTurnedOff,      // the user turned private processing off for this chat
     RelayNotAllowed,    // none of the service's relays is allowed by policy
     PolicyFileInvalid,  // the admin policy file cannot be read
     // Tokens.

@@ -170,7 +170,7 @@ ChatDecision decideChatProcessing(const ChatProcessingInput &input)
     ChatDecision d;
     if (input.userOptedOut) {
         d.allowed = false;
-        d.reason = ClientError::FeatureDisabled;
+        d.reason = ClientError::ChatTurnedOff;
         return d;
     }
     if (input.roomForbidsProcessing)

@@ -206,6 +206,7 @@ TEST(ChatMarker, RoomFormAndUserOptOutForbid)
     ChatProcessingInput self;
     self.userOptedOut = true;
     EXPECT_FALSE(decideChatProcessing(self).allowed);
+    EXPECT_EQ(decideChatProcessing(self).reason, ClientError::ChatTurnedOff);
     ChatProcessingInput clean;
     clean.messages = { { QStringLiteral("bob@example.org"), false } };
     EXPECT_TRUE(decideChatProcessing(clean).allowed);
