@@ -237,5 +237,11 @@
 log %6: entry %7 of %8, cosigned by %9; relay %10, key %11</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../plugin/core/verification_report.cpp"/>
+        <source>%1: %2 %3, measurement %4…, TCB %5
+log %6: entry %7 of %8, cosigned by %9; key %10</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 </TS>

@@ -69,6 +69,15 @@ QString VerificationReport::summary() const
     const QString status = simulated ? QCoreApplication::translate("sotto::client",
                                "DEVELOPMENT (simulated TEE, not verified hardware)")
                                      : QCoreApplication::translate("sotto::client", "verified");
+    if (relay.isEmpty())
+        return QCoreApplication::translate("sotto::client",
+            "%1: %2 %3, measurement %4…, TCB %5\n"
+            "log %6: entry %7 of %8, cosigned by %9; key %10")
+            .arg(status, platform, generation, measurement.left(16), reportedTcb, logOrigin)
+            .arg(logIndex)
+            .arg(checkpointSize)
+            .arg(witnesses.join(QStringLiteral(", ")))
+            .arg(keyId);
     return QCoreApplication::translate("sotto::client",
         "%1: %2 %3, measurement %4…, TCB %5\n"
         "log %6: entry %7 of %8, cosigned by %9; relay %10, key %11")

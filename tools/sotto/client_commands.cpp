@@ -267,9 +267,32 @@ void printList(const QJsonObject &result, const char *key, const char *title)
         return;
     std::printf("%s:\n", title);
     for (const auto &item : list) {
-        const QString text = item.isString()
-            ? item.toString()
-            : QString::fromUtf8(QJsonDocument(item.toObject()).toJson(QJsonDocument::Compact));
+        // Items are strings or objects (the engines give text, who/what/when
+        // for actions, before/after/reason for a rewrite's changes).
+        const QJsonObject o = item.toObject();
+        QString text;
+        if (item.isString()) {
+            text = item.toString();
+        } else if (o.contains(QStringLiteral("before")) && o.contains(QStringLiteral("after"))) {
+            text = QStringLiteral("\"%1\" → \"%2\"")
+                       .arg(o.value(QStringLiteral("before")).toString(),
+                           o.value(QStringLiteral("after")).toString());
+            if (!o.value(QStringLiteral("reason")).toString().isEmpty())
+                text += QStringLiteral(" (") + o.value(QStringLiteral("reason")).toString()
+                    + QStringLiteral(")");
+        } else if (!o.value(QStringLiteral("what")).toString().isEmpty()) {
+            const QString who = o.value(QStringLiteral("who")).toString();
+            const QString when = o.value(QStringLiteral("when")).toString();
+            text = (who.isEmpty() ? QStringLiteral("?") : who) + QStringLiteral(": ")
+                + o.value(QStringLiteral("what")).toString()
+                + (when.isEmpty() ? QString() : QStringLiteral(" (") + when + QStringLiteral(")"));
+        } else if (o.contains(QStringLiteral("text"))) {
+            const QString from = o.value(QStringLiteral("from")).toString();
+            text = (from.isEmpty() ? QString() : from + QStringLiteral(": "))
+                + o.value(QStringLiteral("text")).toString();
+        } else {
+            text = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+        }
         std::printf("  - %s\n", text.toLocal8Bit().constData());
     }
 }
