@@ -113,7 +113,10 @@ allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "internal"
 
-modules_enabled = { "roster"; "saslauth"; "disco"; "ping" }
+-- mam: the message archive (XEP-0313) that `sotto summarize --with JID` reads; kept one day.
+modules_enabled = { "roster"; "saslauth"; "disco"; "ping"; "mam" }
+archive_expires_after = "1d"
+default_archive_policy = true
 modules_disabled = { "s2s"; "tls"; "offline"; "c2s_direct_tls"; "http" }
 
 VirtualHost "$domain"

@@ -83,6 +83,23 @@ stmt = r.get("statement", r)
 assert stmt["measurement"] == b["release"]["measurement"], (stmt, b["release"])
 PY
 
+# A conversation in the server's archive (sent by slixmpp, an independent
+# client), summarized by `sotto summarize --with` through the whole path.
+expect "bob writes to alice (slixmpp)" 0 /usr/bin/python3 "$(dirname "$0")/send_messages.py" \
+    "$SOTTO_STACK/stack.json" bob alice "Can you review the budget draft before Friday?" \
+    "We decided to postpone the launch to March." "I will send the final numbers tomorrow morning."
+expect "alice summarizes her chat with bob from the archive" 0 "$sotto" summarize \
+    --stack "$SOTTO_STACK/stack.json" --with "bob@$(field xmpp domain)" --profile "$work/profile" --json
+cp "$work/out" "$work/summary.json"
+expect "the summary has the decision and the action, and says development" 0 $py - "$work/summary.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+r = s["result"]
+assert any("postpone the launch" in d["text"] for d in r["decisions"]), r
+assert any("final numbers" in a["text"] for a in r["actions"]), r
+assert s["verification"]["status"] == "development", s["verification"]
+PY
+
 # Idempotent: a second up keeps the same processes.
 pids_before=$(field pids)
 expect "a second stack up" 0 "$stack_sh" up
