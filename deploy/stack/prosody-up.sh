@@ -113,7 +113,7 @@ allow_unencrypted_plain_auth = true
 authentication = "internal_hashed"
 storage = "internal"
 
--- mam: the message archive (XEP-0313) that `sotto summarize --with JID` reads; kept one day.
+-- mam: the message archive (XEP-0313) that "sotto summarize --with JID" reads; kept one day.
 modules_enabled = { "roster"; "saslauth"; "disco"; "ping"; "mam" }
 archive_expires_after = "1d"
 default_archive_policy = true
