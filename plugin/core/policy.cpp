@@ -160,6 +160,8 @@ EffectivePolicy effectivePolicy(
     p.tee.allowDebug = false;
     p.tee.allowMigrationAgent = false;
     p.tee.requiredVmpl = 0;
+    // protocol/snp refuses simulated evidence unless this says otherwise.
+    p.tee.allowSimulated = p.allowSimulated;
     // The measurement is checked against the transparency log, not a list.
     p.tee.allowedMeasurements = std::nullopt;
     return p;
