@@ -8,6 +8,7 @@
 #include "protocol/tlog/log_writer.h"
 
 #include "tests/support/result_assert.h"
+#include "tests/tlog/tlog_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -20,22 +21,8 @@ namespace sotto::tlog {
 namespace {
 namespace fs = std::filesystem;
 
-const std::string kOrigin = "log.example/sotto-releases";
-
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "tst_log_writer.XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    fs::path log() const { return path / "log"; }
-};
+using test_util::kOrigin;
+using test_util::TempDir;
 
 LogFetcher fileFetcher(const fs::path &dir)
 {

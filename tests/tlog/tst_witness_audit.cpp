@@ -11,6 +11,7 @@
 #include "protocol/tlog/witness.h"
 
 #include "tests/support/result_assert.h"
+#include "tests/tlog/tlog_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -23,21 +24,8 @@ namespace sotto::tlog {
 namespace {
 namespace fs = std::filesystem;
 
-const std::string kOrigin = "log.example/sotto-releases";
-
-struct TempDir {
-    fs::path path;
-    TempDir()
-    {
-        std::string tmpl = (fs::temp_directory_path() / "tst_witness_audit.XXXXXX").string();
-        path = ::mkdtemp(tmpl.data());
-    }
-    ~TempDir()
-    {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using test_util::kOrigin;
+using test_util::TempDir;
 
 Bytes readAll(const fs::path &p)
 {
