@@ -2,6 +2,7 @@
 #include "protocol/tlog/audit.h"
 
 #include "protocol/tlog/base64.h"
+#include "protocol/tlog/detail.h"
 
 #include <algorithm>
 
@@ -42,19 +43,7 @@ LogAuditor::LogAuditor(LogClientConfig config, LogFetcher fetcher)
 
 TlogResult<std::vector<Hash>> LogAuditor::fetchTile(const Tile &tile) const
 {
-    auto body = m_fetch(tilePath(tile));
-    if (!body && tile.partial()) {
-        // tlog-tiles: a partial tile may be gone once the log has grown past
-        // it; its hashes are then the prefix of the full tile.
-        const Tile full { tile.level, tile.index, unsigned(kTileWidth) };
-        SOTTO_TRY(Bytes fullBody, m_fetch(tilePath(full)));
-        SOTTO_TRY(std::vector<Hash> hashes, parseHashTile(full, fullBody));
-        hashes.resize(tile.width);
-        return hashes;
-    }
-    if (!body)
-        return body.failure();
-    return parseHashTile(tile, *body);
+    return detail::fetchHashTile(m_fetch, tile);
 }
 
 TlogResult<std::vector<Bytes>> LogAuditor::fetchBundle(const Tile &bundle) const

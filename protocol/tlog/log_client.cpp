@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "protocol/tlog/log_client.h"
 
+#include "protocol/tlog/detail.h"
+
 #include <algorithm>
 
 namespace sotto::tlog {
@@ -17,6 +19,25 @@ std::vector<Bytes> asByteList(const std::vector<Hash> &hashes)
 }
 
 } // namespace
+
+namespace detail {
+
+TlogResult<std::vector<Hash>> fetchHashTile(const LogFetcher &fetch, const Tile &tile)
+{
+    auto body = fetch(tilePath(tile));
+    if (!body && tile.partial()) {
+        const Tile full { tile.level, tile.index, unsigned(kTileWidth) };
+        SOTTO_TRY(Bytes fullBody, fetch(tilePath(full)));
+        SOTTO_TRY(std::vector<Hash> hashes, parseHashTile(full, fullBody));
+        hashes.resize(tile.width);
+        return hashes;
+    }
+    if (!body)
+        return body.failure();
+    return parseHashTile(tile, *body);
+}
+
+} // namespace detail
 
 LogClient::LogClient(LogClientConfig config, LogFetcher fetcher)
     : m_config(std::move(config))
@@ -67,21 +88,7 @@ TlogResult<VerifiedCheckpoint> LogClient::openCheckpoint(std::string_view note) 
 
 TileReader LogClient::tileReader() const
 {
-    return [this](const Tile &tile) -> TlogResult<std::vector<Hash>> {
-        auto body = m_fetch(tilePath(tile));
-        if (!body && tile.partial()) {
-            // tlog-tiles: a partial tile may be gone once the log has grown
-            // past it; its hashes are then the prefix of the full tile.
-            const Tile full { tile.level, tile.index, unsigned(kTileWidth) };
-            SOTTO_TRY(Bytes fullBody, m_fetch(tilePath(full)));
-            SOTTO_TRY(std::vector<Hash> hashes, parseHashTile(full, fullBody));
-            hashes.resize(tile.width);
-            return hashes;
-        }
-        if (!body)
-            return body.failure();
-        return parseHashTile(tile, *body);
-    };
+    return [this](const Tile &tile) { return detail::fetchHashTile(m_fetch, tile); };
 }
 
 TlogResult<std::vector<Hash>> LogClient::proveInclusion(
