@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tee-backend/engines/rewrite.h"
 
+#include "tee-backend/engines/request.h"
+
 #include <hunspell/hunspell.hxx>
 #include <nlohmann/json.hpp>
 
@@ -236,6 +238,14 @@ private:
         m_edits.push_back({ s, std::move(after), std::move(reason) });
     }
 
+    // "thx", "pls", "u": chat words the formal style's table knows. They are
+    // meant, not misspelled: proofreading leaves them (formal rewrites them).
+    bool isKnownInformalWord(std::string_view lw) const
+    {
+        return std::any_of(m_data.formal.begin(), m_data.formal.end(),
+            [&](const PhraseRule &r) { return r.from == lw; });
+    }
+
     Status<EngineError> spelling()
     {
         bool haveDictionary = m_speller.available(m_lang);
@@ -264,7 +274,8 @@ private:
             // German it is also every noun, so there those are checked too.
             bool checkCapital = start || m_lang == Lang::De;
             if (word.size() >= 2 && word.size() <= 40
-                && (!capitalised || (checkCapital && onlyFirstUpper)) && !pronounI) {
+                && (!capitalised || (checkCapital && onlyFirstUpper)) && !pronounI
+                && !isKnownInformalWord(lw)) {
                 // One hunspell lookup per distinct word: chats repeat their names and slips.
                 if (auto c = m_spellCache.find(word); c != m_spellCache.end()) {
                     fixed = c->second.first;
@@ -674,15 +685,7 @@ std::vector<std::string> SpellChecker::suggest(Lang lang, const std::string &wor
 
 Result<RewriteRequest, EngineError> parseRewriteRequest(std::string_view body)
 {
-    if (body.size() > 4 * kMaxRewriteBytes)
-        return fail(EngineError::TooLarge,
-            "the request is " + std::to_string(body.size()) + " bytes, over the limit of "
-                + std::to_string(4 * kMaxRewriteBytes));
-    Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded())
-        return fail(EngineError::BadRequest, "the request body is not valid JSON (UTF-8)");
-    if (!j.is_object())
-        return fail(EngineError::BadRequest, "the request body must be a JSON object");
+    SOTTO_TRY(Json j, parseRequestObject(body, 4 * kMaxRewriteBytes));
     RewriteRequest req;
     auto text = j.find("text");
     if (text == j.end() || !text->is_string())
@@ -709,18 +712,7 @@ Result<RewriteRequest, EngineError> parseRewriteRequest(std::string_view body)
             return fail(EngineError::Unsupported,
                 "unknown \"style\"; the builtin engine has proofread, concise, formal, friendly");
     }
-    if (auto it = j.find("lang"); it != j.end() && !it->is_null()) {
-        if (!it->is_string())
-            return fail(EngineError::BadRequest, "\"lang\" must be a string");
-        const auto &tag = it->get_ref<const std::string &>();
-        if (!tag.empty() && tag != "auto") {
-            req.lang = parseLang(tag);
-            if (!req.lang)
-                return fail(EngineError::Unsupported,
-                    "the builtin engine serves en, de, fr, es, ru and pt; not the requested "
-                    "language");
-        }
-    }
+    SOTTO_TRY(req.lang, requestLang(j));
     return req;
 }
 

@@ -57,6 +57,21 @@ TEST(Proofread, FixesSpellingRepeatsSpacingCapitals)
     expectChangesReconstruct(text, out);
 }
 
+// Chat abbreviations are meant, not misspelled: proofreading keeps them
+// (hunspell would offer "the" for "thx"); the formal style rewrites them.
+TEST(Proofread, LeavesChatAbbreviationsToTheFormalStyle)
+{
+    std::string text = "can u check the numbers? thx, and pls send them asap";
+    json out = rewriteOk(text, "proofread", "en");
+    EXPECT_EQ(out["text"], "Can u check the numbers? Thx, and pls send them asap");
+    expectChangesReconstruct(text, out);
+    json formal = rewriteOk(text, "formal", "en");
+    const std::string f = formal["text"];
+    EXPECT_NE(f.find("Thank you"), std::string::npos) << f; // a sentence starts there
+    EXPECT_NE(f.find("please"), std::string::npos) << f;
+    EXPECT_NE(f.find("as soon as possible"), std::string::npos) << f;
+}
+
 TEST(Proofread, NeverTouchesLinksCodeNumbersOrNames)
 {
     std::string text = "See https://exmaple.org/teh_page and `teh code` or main.cpp, "
