@@ -73,4 +73,19 @@ std::optional<std::string> readWholeFile(const std::string &path)
     return text;
 }
 
+int runSubcommand(Args args, int (*usage)(), std::initializer_list<Subcommand> subcommands)
+{
+    if (args.empty())
+        return usage();
+    if (args[0] == "--help" || args[0] == "-h") {
+        usage();
+        return kExitOk;
+    }
+    for (const Subcommand &sub : subcommands) {
+        if (args[0] == sub.name)
+            return sub.run(args.subspan(1));
+    }
+    return usage();
+}
+
 } // namespace sotto::cli

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Small helpers shared by the transparency-log subcommands (log, witness,
-// audit): "--flag VALUE" options, whole-file reads.
+// audit): "--flag VALUE" options, whole-file reads, subcommand dispatch.
 #pragma once
 
 #include "tools/sotto/commands.h"
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -42,5 +43,16 @@ private:
 
 // The whole file, or nullopt (errno says why).
 std::optional<std::string> readWholeFile(const std::string &path);
+
+// One subcommand of a command, e.g. "init" of "sotto log".
+struct Subcommand {
+    std::string_view name;
+    int (*run)(Args args);
+};
+
+// Runs the subcommand named by args[0] with the arguments after it. "--help"
+// or "-h" prints usage() and returns kExitOk; no argument or an unknown name
+// returns usage().
+int runSubcommand(Args args, int (*usage)(), std::initializer_list<Subcommand> subcommands);
 
 } // namespace sotto::cli

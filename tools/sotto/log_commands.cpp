@@ -136,21 +136,9 @@ int cosign(Args args)
 
 int runLog(Args args)
 {
-    if (args.empty())
-        return usage();
-    if (args[0] == "--help" || args[0] == "-h") {
-        usage();
-        return kExitOk;
-    }
-    if (args[0] == "init")
-        return init(args.subspan(1));
-    if (args[0] == "append")
-        return append(args.subspan(1));
-    if (args[0] == "checkpoint")
-        return checkpoint(args.subspan(1));
-    if (args[0] == "cosign")
-        return cosign(args.subspan(1));
-    return usage();
+    return runSubcommand(args, usage,
+        { { "init", init }, { "append", append }, { "checkpoint", checkpoint },
+            { "cosign", cosign } });
 }
 
 } // namespace sotto::cli

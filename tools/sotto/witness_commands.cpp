@@ -186,17 +186,7 @@ int cosign(Args args)
 
 int runWitness(Args args)
 {
-    if (args.empty())
-        return usage();
-    if (args[0] == "--help" || args[0] == "-h") {
-        usage();
-        return kExitOk;
-    }
-    if (args[0] == "init")
-        return init(args.subspan(1));
-    if (args[0] == "cosign")
-        return cosign(args.subspan(1));
-    return usage();
+    return runSubcommand(args, usage, { { "init", init }, { "cosign", cosign } });
 }
 
 } // namespace sotto::cli
