@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "tee-backend/engines/summarize.h"
 
+#include "tee-backend/engines/request.h"
 #include "tee-backend/engines/text.h"
 
 #include <nlohmann/json.hpp>
@@ -765,15 +766,7 @@ Result<std::string, EngineError> stringField(
 
 Result<SummarizeRequest, EngineError> parseSummarizeRequest(std::string_view body)
 {
-    if (body.size() > kMaxRequestBytes)
-        return fail(EngineError::TooLarge,
-            "the request is " + std::to_string(body.size()) + " bytes, over the limit of "
-                + std::to_string(kMaxRequestBytes));
-    Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded())
-        return fail(EngineError::BadRequest, "the request body is not valid JSON (UTF-8)");
-    if (!j.is_object())
-        return fail(EngineError::BadRequest, "the request body must be a JSON object");
+    SOTTO_TRY(Json j, parseRequestObject(body, kMaxRequestBytes));
     SummarizeRequest req;
     auto msgs = j.find("messages");
     if (msgs == j.end() || !msgs->is_array())
@@ -797,18 +790,7 @@ Result<SummarizeRequest, EngineError> parseSummarizeRequest(std::string_view bod
         SOTTO_TRY(cm.time, stringField(m, "time", 64, where, false));
         req.messages.push_back(std::move(cm));
     }
-    if (auto it = j.find("lang"); it != j.end() && !it->is_null()) {
-        if (!it->is_string())
-            return fail(EngineError::BadRequest, "\"lang\" must be a string");
-        const auto &tag = it->get_ref<const std::string &>();
-        if (!tag.empty() && tag != "auto") {
-            req.lang = parseLang(tag);
-            if (!req.lang)
-                return fail(EngineError::Unsupported,
-                    "the builtin engine serves en, de, fr, es, ru and pt; not the requested "
-                    "language");
-        }
-    }
+    SOTTO_TRY(req.lang, requestLang(j));
     if (auto it = j.find("max_points"); it != j.end() && !it->is_null()) {
         if (!it->is_number_integer())
             return fail(EngineError::BadRequest, "\"max_points\" must be an integer");
