@@ -154,8 +154,8 @@ write_component_conf() {
 write_release_statement() {
     local source
     source=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || printf '0%.0s' {1..40})
-    "$SOTTO" release simulated --dir "$STACK/simulated" --measure "$GATEWAY" --source "$source" \
-        >"$STACK/release.json.new"
+    "$SOTTO" release simulated --dir "$STACK/simulated" --measure "$GATEWAY" \
+        --measure "$STACK/gateway/gateway.conf" --source "$source" >"$STACK/release.json.new"
     local measurement
     measurement=$($PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["measurement"])' \
         "$STACK/release.json.new")
@@ -319,8 +319,19 @@ cmd_up() {
     "$COMPONENT" --config "$STACK/component/component.conf" --print-issuer-keys \
         >"$STACK/component/issuer-keys.json"
 
-    # 3. The gateway's release statement, appended to the log.
+    # 3. The gateway's measured configuration and its release statement,
+    #    appended to the log.
     stack_say "release statement for the gateway"
+    cat >"$STACK/gateway/gateway.conf" <<EOF
+# The settings this release runs with: measured with the gateway binary
+# (the simulated TEE's measurement covers both; they win over the command line).
+engine = builtin
+origin = $ORIGIN
+key-rotation = 3600
+max-request-bytes = 131072
+deadline-ms = 10000
+queue = 256
+EOF
     write_release_statement
     local index
     index=$(sed -n 's/^index //p' "$STACK/log-append.txt")
@@ -338,7 +349,7 @@ cmd_up() {
             --metrics "127.0.0.1:${gw_metrics[i]}" --attestation simulated \
             --simulated-dir "$STACK/simulated" --release "$STACK/release.json" \
             --log-index "$index" --issuer-keys "$STACK/component/issuer-keys.json" \
-            --origin "$ORIGIN" --engine builtin "${redis_args[@]}"
+            --config "$STACK/gateway/gateway.conf" "${redis_args[@]}"
         wait_for_line "$STACK/logs/gateway$i.log" '^sotto-gateway listening on' \
             "$(pid_of "gateway$i")" 60 >/dev/null ||
             { tail -n 20 "$STACK/logs/gateway$i.log" >&2; stack_die "gateway $i did not start"; }

@@ -150,6 +150,10 @@ int main(int argc, char **argv)
         const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
         if (!ec)
             po.measuredFiles.push_back(self);
+        // The configuration is measured with the binary (a real CVM measures
+        // the image that holds both).
+        if (!options.configFile.empty())
+            po.measuredFiles.push_back(options.configFile);
         auto opened = attestation::openProvider(po);
         if (opened.ok()) {
             provider = std::move(opened).value();

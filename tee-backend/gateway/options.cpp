@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 
 #include <charconv>
+#include <fstream>
 #include <sstream>
 
 namespace sotto::gateway {
@@ -59,6 +60,9 @@ po::options_description describe()
     // clang-format off
     d.add_options()
         ("help,h", "print this help and exit")
+        ("config", po::value<std::string>(),
+            "FILE of \"option = value\" lines (the long names below): part of what the TEE "
+            "measures, so its settings win over the command line")
         ("listen", po::value<std::string>()->default_value("127.0.0.1:8081"),
             "HOST:PORT of the gateway endpoints (port 0: any free port)")
         ("metrics", po::value<std::string>()->default_value("127.0.0.1:9464"),
@@ -118,13 +122,34 @@ std::string helpText()
 Result<GatewayOptions, OptionsError> parseOptions(int argc, const char *const *argv)
 {
     po::variables_map vm;
+    std::string configFile;
     try {
-        po::store(po::command_line_parser(argc, argv).options(describe()).run(), vm);
+        const auto desc = describe();
+        const auto commandLine = po::command_line_parser(argc, argv).options(desc).run();
+        // The configuration file is stored first: boost keeps the first value
+        // stored for an option, so what the measurement covers is what runs.
+        for (const auto &opt : commandLine.options)
+            if (opt.string_key == "config" && !opt.value.empty())
+                configFile = opt.value.back();
+        if (!configFile.empty()) {
+            std::ifstream in(configFile);
+            if (!in)
+                return fail(OptionsError::BadValue, "--config: cannot read " + configFile);
+            const auto parsed = po::parse_config_file(in, desc);
+            for (const auto &opt : parsed.options)
+                if (opt.string_key == "config" || opt.string_key == "help"
+                    || opt.string_key == "allow-core-dump")
+                    return fail(OptionsError::BadValue,
+                        "--config: " + opt.string_key + " belongs on the command line");
+            po::store(parsed, vm);
+        }
+        po::store(commandLine, vm);
         po::notify(vm);
     } catch (const std::exception &e) {
         return fail(OptionsError::BadSyntax, e.what());
     }
     GatewayOptions o;
+    o.configFile = configFile;
     if (vm.count("help")) {
         o.help = true;
         return o;

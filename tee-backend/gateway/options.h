@@ -40,6 +40,8 @@ struct GatewayOptions {
     size_t workers = 0; // 0: one per core
     bool allowCoreDump = false;
     bool help = false;
+    // --config: settings the simulated TEE measures with the binary.
+    std::string configFile;
 };
 
 // True in the canary test build (sotto-gateway-canary), whose only extra is

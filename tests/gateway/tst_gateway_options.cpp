@@ -5,6 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <unistd.h>
 #include <vector>
 
 namespace sotto::gateway {
@@ -44,6 +48,47 @@ TEST(GatewayOptions, DefaultsAndValues)
     ASSERT_RESULT_OK(o);
     EXPECT_EQ(o->llm.port, 8088);
     EXPECT_EQ(o->llmModel, "m.gguf");
+}
+
+// --config: the measured settings win over the command line; options that
+// only make sense on the command line are refused there.
+TEST(GatewayOptions, ConfigFileIsMeasuredAndWins)
+{
+    char dir[] = "/tmp/tst_gateway_options.XXXXXX";
+    ASSERT_NE(::mkdtemp(dir), nullptr);
+    const std::string conf = std::string(dir) + "/gateway.conf";
+    {
+        std::ofstream out(conf);
+        out << "# the settings a release is measured with\nengine = echo\norigin = gw.conf\n"
+               "key-rotation = 120\n";
+    }
+    auto o = parse({ "--config", conf.c_str(), "--issuer-keys", "k", "--engine", "builtin",
+        "--origin", "gw.cli" });
+    ASSERT_RESULT_OK(o);
+    EXPECT_EQ(o->configFile, conf);
+    EXPECT_EQ(o->engine, "echo");
+    EXPECT_EQ(o->origin, "gw.conf");
+    EXPECT_EQ(o->keyRotationSeconds, 120);
+    EXPECT_EQ(o->issuerKeysFile, "k"); // not in the file: from the command line
+
+    {
+        std::ofstream out(conf);
+        out << "config = other.conf\n";
+    }
+    EXPECT_RESULT_ERROR(parse({ "--config", conf.c_str(), "--issuer-keys", "k", "--origin", "g" }),
+        OptionsError::BadValue);
+    {
+        std::ofstream out(conf);
+        out << "no-such-option = 1\n";
+    }
+    EXPECT_RESULT_ERROR(parse({ "--config", conf.c_str(), "--issuer-keys", "k", "--origin", "g" }),
+        OptionsError::BadSyntax);
+    const std::string missing = std::string(dir) + "/missing.conf";
+    EXPECT_RESULT_ERROR(
+        parse({ "--config", missing.c_str(), "--issuer-keys", "k", "--origin", "g" }),
+        OptionsError::BadValue);
+    std::remove(conf.c_str());
+    ::rmdir(dir);
 }
 
 TEST(GatewayOptions, Refusals)
