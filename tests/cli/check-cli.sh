@@ -37,4 +37,14 @@ contains "the relay cannot read the chat" "$work/out" "the chat text is not visi
 contains "a tampered answer is refused" "$work/out" "flipped one bit: DecryptionFailed"
 expect "demo takes no arguments" 2 "$sotto" demo --bogus
 
+# The client commands (built with Qt): --help is an answer, a wrong option a usage error.
+if "$sotto" help 2>&1 | grep -q summarize; then
+    for c in summarize rewrite status; do
+        expect "$c --help prints its usage" 0 "$sotto" "$c" --help
+        contains "on standard output" "$work/out" "usage: sotto summarize"
+        expect "$c with an unknown option is a usage error" 2 "$sotto" "$c" --bogus
+    done
+    expect "summarize needs --chat or --with" 2 "$sotto" summarize --stack "$work/none.json"
+fi
+
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }

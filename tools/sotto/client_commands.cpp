@@ -20,6 +20,7 @@
 #include <QStandardPaths>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -34,9 +35,10 @@ using client::ProcessingOutcome;
 using client::ProcessingSession;
 using client::VerificationReport;
 
-int usage(const char *command)
+// Usage on stderr with exit 2 for a mistake, on stdout with exit 0 when asked.
+int usage(const char *command, std::FILE *out = stderr)
 {
-    std::fprintf(stderr,
+    std::fprintf(out,
         "usage: sotto summarize (--stack STACK.json [--user N] | --account JID --password-file F\n"
         "                        [--host H] [--port P]) (--chat CHAT.json | --with JID [--last "
         "N])\n"
@@ -51,7 +53,13 @@ int usage(const char *command)
         "CHAT.json is {\"messages\":[{\"from\",\"time\",\"text\"}]}; a message may carry\n"
         "\"no_private_processing\": true (the participant's urn:sotto:acp:0 marker).\n");
     (void)command;
-    return kExitUsage;
+    return out == stderr ? kExitUsage : kExitOk;
+}
+
+bool asksForHelp(Args args)
+{
+    return std::any_of(
+        args.begin(), args.end(), [](std::string_view a) { return a == "--help" || a == "-h"; });
 }
 
 QString q(const std::string &s)
@@ -315,6 +323,8 @@ const std::set<std::string_view> kAccountOptions = { "--stack", "--user", "--acc
 
 int runSummarize(Args args)
 {
+    if (asksForHelp(args))
+        return usage("summarize", stdout);
     auto valued = kAccountOptions;
     valued.insert({ "--chat", "--with", "--max-points", "--last" });
     Options o(valued, { "--json" });
@@ -401,6 +411,8 @@ int runSummarize(Args args)
 
 int runRewrite(Args args)
 {
+    if (asksForHelp(args))
+        return usage("rewrite", stdout);
     auto valued = kAccountOptions;
     valued.insert("--style");
     Options o(valued, { "--json" });
@@ -438,6 +450,8 @@ int runRewrite(Args args)
 
 int runStatus(Args args)
 {
+    if (asksForHelp(args))
+        return usage("status", stdout);
     Options o(kAccountOptions, { "--json" });
     if (!o.parse(args) || !o.positional().empty())
         return usage("status");
