@@ -37,6 +37,36 @@ ISSUER=pp.sotto.test
 
 pid_of() { cat "$STACK/pids/$1" 2>/dev/null || true; }
 
+# What other users read: Prosody runs as the prosody user, nginx's workers as
+# nobody (the log's tiles). Under a private home (/root is 0700) they cannot
+# reach $STACK, so their folders (prosody/, log/, nginx/) go to a traversable
+# folder of their own, kept across runs like $STACK; $STACK/runtime.path
+# says where.
+runtime_dir() { cat "$STACK/runtime.path" 2>/dev/null || echo "$STACK"; }
+prosody_dir() { echo "$(runtime_dir)/prosody"; }
+
+can_reach() { # USER GROUP DIR
+    setpriv --reuid="$1" --regid="$2" --clear-groups -- test -x "$3" 2>/dev/null
+}
+
+choose_runtime_dir() {
+    local rt
+    rt=$(runtime_dir)
+    if [ "$rt" != "$STACK" ] && [ -d "$rt" ]; then
+        echo "$rt"
+        return
+    fi
+    rm -f "$STACK/runtime.path"
+    if [ "$(id -u)" -ne 0 ] || { can_reach prosody prosody "$STACK" && can_reach nobody nogroup "$STACK"; }; then
+        echo "$STACK"
+        return
+    fi
+    rt=$(mktemp -d "${TMPDIR:-/tmp}/sotto-stack.XXXXXX")
+    chmod 711 "$rt"
+    echo "$rt" >"$STACK/runtime.path"
+    echo "$rt"
+}
+
 # The processes of a running stack: name -> command name (for alive checks).
 declare -A COMM=([nginx]=nginx [component]=sotto-component [prosody]=lua5 [redis]=redis-server)
 
@@ -81,7 +111,9 @@ cmd_down() {
             rm -f "$STACK/pids/$name"
         done < <(stack_pids)
     fi
-    [ -f "$STACK/prosody/prosody.json" ] && "$HERE/prosody-down.sh" "$STACK/prosody" || true
+    local pdir
+    pdir=$(prosody_dir)
+    [ -f "$pdir/prosody.json" ] && "$HERE/prosody-down.sh" "$pdir" || true
     [ -f "$STACK/redis.json" ] && "$HERE/redis-down.sh" "$STACK" || true
     rm -f "$STACK/stack.json"
     stack_say "stack down"
@@ -165,7 +197,7 @@ write_release_statement() {
         return 0
     fi
     mv "$STACK/release.json.new" "$STACK/release.json"
-    "$SOTTO" log append "$STACK/log" "$STACK/release.json" >"$STACK/log-append.txt"
+    "$SOTTO" log append "$RT/log" "$STACK/release.json" >"$STACK/log-append.txt"
 }
 
 # write_nginx_conf RELAY_PORT LOG_PORT GATEWAY_PORT...: the relay
@@ -198,8 +230,8 @@ log = """
 }
 """ % (sys.argv[1], sys.argv[2], sys.argv[3])
 i = conf.rstrip().rfind("}")
-sys.stdout.write(conf[:i] + log)' "$log_port" "$STACK/log" "$ROOT/deploy/nginx/log.conf" \
-        >"$STACK/nginx/nginx.conf"
+sys.stdout.write(conf[:i] + log)' "$log_port" "$RT/log" "$ROOT/deploy/nginx/log.conf" \
+        >"$RT/nginx/nginx.conf"
 }
 
 # write_stack_json RELAY LOG_URL ALICE_PW BOB_PW REPLICAS GATEWAY_PORT...
@@ -211,7 +243,11 @@ write_stack_json() {
 import json, os, sys
 stack, relay, log_url, alice, bob, domain, component, origin, log_origin, issuer = sys.argv[1:11]
 gateway_ports = sys.argv[11:]
-prosody = json.load(open(os.path.join(stack, "prosody", "prosody.json")))
+runtime = stack
+if os.path.exists(os.path.join(stack, "runtime.path")):
+    runtime = open(os.path.join(stack, "runtime.path")).read().strip()
+prosody_dir = os.path.join(runtime, "prosody")
+prosody = json.load(open(os.path.join(prosody_dir, "prosody.json")))
 keys = json.load(open(os.path.join(stack, "component", "issuer-keys.json")))
 read = lambda *p: open(os.path.join(stack, *p)).read().strip()
 pids = {}
@@ -267,9 +303,11 @@ cmd_up() {
     fi
     [ -d "$STACK/pids" ] && cmd_down >/dev/null 2>&1
     need_binaries
-    mkdir -p "$STACK"/{pids,logs,nginx/tmp,gateway,component,witnesses}
+    mkdir -p "$STACK"/{pids,logs,gateway,component,witnesses}
     # Traversable (not listable) for the prosody user; secrets inside are 0600.
     chmod 711 "$STACK"
+    RT=$(choose_runtime_dir)
+    mkdir -p "$RT/nginx/tmp"
 
     # Ports, picked up front so every configuration can name every endpoint.
     local relay_port log_port i
@@ -285,12 +323,12 @@ cmd_up() {
 
     # 1. The release log and two witnesses (keys kept across runs).
     stack_say "release log and witnesses"
-    if [ ! -f "$STACK/log.vkey" ]; then
+    if [ ! -f "$STACK/log.vkey" ] || [ ! -f "$RT/log/checkpoint" ]; then
         # A new log key: witnesses that saw the old log would (rightly)
         # refuse it, so they start over with it.
-        rm -rf "$STACK/log" "$STACK/log-append.txt" "$STACK/release.json"
+        rm -rf "$RT/log" "$STACK/log-append.txt" "$STACK/release.json"
         rm -f "$STACK"/witnesses/*
-        "$SOTTO" log init "$STACK/log" --origin "$LOG_ORIGIN" >"$STACK/log.vkey"
+        "$SOTTO" log init "$RT/log" --origin "$LOG_ORIGIN" >"$STACK/log.vkey"
     fi
     local w
     for w in witness-a witness-b; do
@@ -307,14 +345,15 @@ cmd_up() {
     # Prosody first: the component's configuration names its component port.
     alice=$(random_secret)
     bob=$(random_secret)
-    "$HERE/prosody-up.sh" "$STACK/prosody" --domain "$DOMAIN" --component "$COMPONENT_JID" \
+    local pdir="$RT/prosody"
+    "$HERE/prosody-up.sh" "$pdir" --domain "$DOMAIN" --component "$COMPONENT_JID" \
         --secret "$secret" --user "alice:$alice" --user "bob:$bob" >/dev/null ||
-        stack_die "Prosody did not start (see $STACK/prosody)"
-    $PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["pid"])' "$STACK/prosody/prosody.json" \
+        stack_die "Prosody did not start (see $pdir)"
+    $PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["pid"])' "$pdir/prosody.json" \
         >"$STACK/pids/prosody"
     local cport
     cport=$($PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["component_port"])' \
-        "$STACK/prosody/prosody.json")
+        "$pdir/prosody.json")
     write_component_conf "$secret" "$relay" "$log_url" "$cport"
     "$COMPONENT" --config "$STACK/component/component.conf" --print-issuer-keys \
         >"$STACK/component/issuer-keys.json"
@@ -358,9 +397,9 @@ EOF
     # 5. nginx: the relay and the log.
     stack_say "nginx (relay and log)"
     write_nginx_conf "$relay_port" "$log_port" "${gw_ports[@]}"
-    start_bg nginx nginx -p "$STACK/nginx" -c "$STACK/nginx/nginx.conf" -e "$STACK/nginx/error.log" \
+    start_bg nginx nginx -p "$RT/nginx" -c "$RT/nginx/nginx.conf" -e "$RT/nginx/error.log" \
         -g 'daemon off;'
-    wait_for_http "$relay/keys" 30 || { cat "$STACK/nginx/error.log" >&2; stack_die "relay did not start"; }
+    wait_for_http "$relay/keys" 30 || { cat "$RT/nginx/error.log" >&2; stack_die "relay did not start"; }
     wait_for_http "$log_url/checkpoint" 30 || stack_die "log server did not start"
 
     # 6. Witnesses cosign the log's checkpoint through nginx.
@@ -371,8 +410,8 @@ EOF
             --state "$STACK/witnesses/$w.state" --out "$STACK/witnesses/$w.cosig" >/dev/null
         vkeys+=(--witness-key "$(cat "$STACK/witnesses/$w.vkey")")
     done
-    "$SOTTO" log cosign "$STACK/log" "$STACK/witnesses/witness-a.cosig" "${vkeys[@]}" >/dev/null
-    "$SOTTO" log cosign "$STACK/log" "$STACK/witnesses/witness-b.cosig" "${vkeys[@]}" >/dev/null
+    "$SOTTO" log cosign "$RT/log" "$STACK/witnesses/witness-a.cosig" "${vkeys[@]}" >/dev/null
+    "$SOTTO" log cosign "$RT/log" "$STACK/witnesses/witness-b.cosig" "${vkeys[@]}" >/dev/null
 
     # 7. The component on Prosody's component port.
     stack_say "the component joins Prosody"

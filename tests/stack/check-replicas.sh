@@ -2,18 +2,28 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `stack up --replicas 2`: two gateways behind the relay share a real Redis
 # for spent tokens; each has its own key, and each one's evidence verifies.
+# The stack lives in a private (0700) folder here.
 # Usage: check-replicas.sh STACK_SH BUILD_DIR
 set -uo pipefail
 stack_sh=$1
 build=$2
 sotto="$build/tools/sotto"
 . "$(dirname "$0")/../cli/lib.sh"
-chmod 711 "$work"
+# A private folder, like a clone under /root: Prosody and nginx's workers
+# cannot reach it, so the stack must put what they read somewhere they can.
+chmod 700 "$work"
 export SOTTO_BUILD="$build" SOTTO_STACK="$work/stack"
-trap '"$stack_sh" down >/dev/null 2>&1; rm -rf "$work"' EXIT
+cleanup() {
+    "$stack_sh" down >/dev/null 2>&1
+    [ -f "$SOTTO_STACK/runtime.path" ] && rm -rf "$(cat "$SOTTO_STACK/runtime.path")"
+    rm -rf "$work"
+}
+trap cleanup EXIT
 py=/usr/bin/python3
 
 expect "stack up --replicas 2" 0 "$stack_sh" up --replicas 2
+[ -f "$SOTTO_STACK/runtime.path" ] && echo "ok: Prosody, log and nginx live in $(cat "$SOTTO_STACK/runtime.path")" ||
+    { echo "FAIL: no runtime folder outside the private stack folder"; failures=$((failures + 1)); }
 expect "status lists redis and two gateways" 0 "$stack_sh" status
 contains "redis runs" "$work/out" "redis"
 contains "gateway 1 runs" "$work/out" "gateway1"
