@@ -7,6 +7,7 @@
 #include "protocol/privacypass/spent_set.h"
 
 #include "tests/support/result_assert.h"
+#include "tests/support/testdata.h"
 
 #include <gtest/gtest.h>
 
@@ -28,16 +29,7 @@ Bytes filled(size_t n, uint8_t first)
     return b;
 }
 
-// A distinct 32-byte value per index (the index, big-endian, in the tail).
-Bytes numbered(uint32_t i, uint8_t tag = 0)
-{
-    Bytes b(32, tag);
-    b[28] = static_cast<uint8_t>(i >> 24);
-    b[29] = static_cast<uint8_t>(i >> 16);
-    b[30] = static_cast<uint8_t>(i >> 8);
-    b[31] = static_cast<uint8_t>(i);
-    return b;
-}
+using test::numbered;
 
 struct TestClock {
     std::shared_ptr<std::atomic<int64_t>> now = std::make_shared<std::atomic<int64_t>>(1000);

@@ -8,6 +8,7 @@
 #include "tests/spent/redis_server.h"
 
 #include "tests/support/result_assert.h"
+#include "tests/support/testdata.h"
 
 #include <gtest/gtest.h>
 #include <hiredis/hiredis.h>
@@ -24,15 +25,7 @@ namespace {
 using privacypass::SpendError;
 using privacypass::systemUnixTime;
 
-Bytes numbered(uint32_t i, uint8_t tag = 0)
-{
-    Bytes b(32, tag);
-    b[28] = static_cast<uint8_t>(i >> 24);
-    b[29] = static_cast<uint8_t>(i >> 16);
-    b[30] = static_cast<uint8_t>(i >> 8);
-    b[31] = static_cast<uint8_t>(i);
-    return b;
-}
+using test::numbered;
 
 // A plain hiredis connection for looking at what the set wrote.
 class Inspector {

@@ -40,4 +40,14 @@ Bytes hex(std::string_view h)
     return *b;
 }
 
+Bytes numbered(uint32_t i, uint8_t tag)
+{
+    Bytes b(32, tag);
+    b[28] = static_cast<uint8_t>(i >> 24);
+    b[29] = static_cast<uint8_t>(i >> 16);
+    b[30] = static_cast<uint8_t>(i >> 8);
+    b[31] = static_cast<uint8_t>(i);
+    return b;
+}
+
 } // namespace sotto::test

@@ -8,7 +8,7 @@
 //   {"op":"gateway_open","encapsulated"}              -> {"id","request"}
 //   {"op":"gateway_seal","id","response"}             -> {"encapsulated"}
 // Errors: {"error": "..."}.
-import { createInterface } from "node:readline";
+import { serveJsonLines } from "./jsonlines.mjs";
 import { clientOpen, clientSeal, gatewayOpen, gatewaySeal, hex, makeGatewayKey, unhex } from "./ohttp.mjs";
 
 const gatewayKeys = new Map(); // key id -> makeGatewayKey()
@@ -48,17 +48,4 @@ const ops = {
     },
 };
 
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of rl) {
-    if (!line.trim()) continue;
-    let answer;
-    try {
-        const msg = JSON.parse(line);
-        const op = ops[msg.op];
-        if (!op) throw new Error(`unknown op ${msg.op}`);
-        answer = await op(msg);
-    } catch (e) {
-        answer = { error: String(e && e.message ? e.message : e) };
-    }
-    process.stdout.write(JSON.stringify(answer) + "\n");
-}
+await serveJsonLines(ops);

@@ -15,7 +15,7 @@
 //   {"op":"parse_www_authenticate","header"}                 -> {"challenges":[{"challenge","tokenKey","maxAge"}]}
 //   {"op":"format_www_authenticate","challenge","tokenKey","maxAge","quoted"} -> {"header"}
 // Errors: {"error": "..."}.
-import { createInterface } from "node:readline";
+import { serveJsonLines } from "./jsonlines.mjs";
 import {
     AuthorizationHeader,
     TOKEN_TYPES,
@@ -113,17 +113,4 @@ const ops = {
     },
 };
 
-const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-for await (const line of rl) {
-    if (!line.trim()) continue;
-    let answer;
-    try {
-        const msg = JSON.parse(line);
-        const op = ops[msg.op];
-        if (!op) throw new Error(`unknown op ${msg.op}`);
-        answer = await op(msg);
-    } catch (e) {
-        answer = { error: String(e && e.message ? e.message : e) };
-    }
-    process.stdout.write(JSON.stringify(answer) + "\n");
-}
+await serveJsonLines(ops);
