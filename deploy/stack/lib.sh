@@ -9,6 +9,11 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
+# json_field FILE KEY: one top-level value of a JSON file (pids, ports).
+json_field() {
+    /usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
+}
+
 # alive PID NAME: true when PID runs and its command name starts with NAME
 # (a recycled pid of another program does not count).
 alive() {

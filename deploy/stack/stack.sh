@@ -189,8 +189,7 @@ write_release_statement() {
     "$SOTTO" release simulated --dir "$STACK/simulated" --measure "$GATEWAY" \
         --measure "$STACK/gateway/gateway.conf" --source "$source" >"$STACK/release.json.new"
     local measurement
-    measurement=$($PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["measurement"])' \
-        "$STACK/release.json.new")
+    measurement=$(json_field "$STACK/release.json.new" measurement)
     if [ -f "$STACK/release.json" ] && [ -f "$STACK/log-append.txt" ] &&
         grep -q "\"measurement\":\"$measurement\"" "$STACK/release.json"; then
         rm -f "$STACK/release.json.new"
@@ -349,11 +348,9 @@ cmd_up() {
     "$HERE/prosody-up.sh" "$pdir" --domain "$DOMAIN" --component "$COMPONENT_JID" \
         --secret "$secret" --user "alice:$alice" --user "bob:$bob" >/dev/null ||
         stack_die "Prosody did not start (see $pdir)"
-    $PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["pid"])' "$pdir/prosody.json" \
-        >"$STACK/pids/prosody"
+    json_field "$pdir/prosody.json" pid >"$STACK/pids/prosody"
     local cport
-    cport=$($PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["component_port"])' \
-        "$pdir/prosody.json")
+    cport=$(json_field "$pdir/prosody.json" component_port)
     write_component_conf "$secret" "$relay" "$log_url" "$cport"
     "$COMPONENT" --config "$STACK/component/component.conf" --print-issuer-keys \
         >"$STACK/component/issuer-keys.json"
@@ -379,8 +376,8 @@ EOF
     local redis_args=()
     if [ "$replicas" -gt 1 ]; then
         "$HERE/redis-up.sh" "$STACK" >/dev/null
-        redis_args=(--redis "127.0.0.1:$($PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["port"])' "$STACK/redis.json")")
-        $PY -c 'import json,sys;print(json.load(open(sys.argv[1]))["pid"])' "$STACK/redis.json" >"$STACK/pids/redis"
+        redis_args=(--redis "127.0.0.1:$(json_field "$STACK/redis.json" port)")
+        json_field "$STACK/redis.json" pid >"$STACK/pids/redis"
     fi
     stack_say "gateway x $replicas (simulated SEV-SNP)"
     for ((i = 0; i < replicas; i++)); do
