@@ -150,10 +150,11 @@ cp "$work/out" "$work/bundle.json"
 contains "bundle says simulated" "$work/bundle.json" '"provider":"simulated"'
 error_is "simulated refused by default" PolicySimulatedNotAllowed "$sotto" attest verify --bundle "$work/bundle.json"
 echo '{"allow_simulated":true}' >"$work/sim.json"
-expect "simulated with allow_simulated" 0 "$sotto" attest verify --bundle "$work/bundle.json" --policy "$work/sim.json" --json
+error_is "a bundle without the nonce is not verified" NonceRequired "$sotto" attest verify --bundle "$work/bundle.json" --policy "$work/sim.json"
+expect "simulated with allow_simulated" 0 "$sotto" attest verify --bundle "$work/bundle.json" --policy "$work/sim.json" --nonce "$nonce" --json
 contains "simulated: true" "$work/out" '"simulated":true'
 contains "bundle measurement is the files'" "$work/out" "\"measurement\":\"$measurement\""
-expect "text output warns" 0 "$sotto" attest verify --bundle "$work/bundle.json" --policy "$work/sim.json"
+expect "text output warns" 0 "$sotto" attest verify --bundle "$work/bundle.json" --policy "$work/sim.json" --nonce "$nonce"
 contains "text says SIMULATED" "$work/out" "SIMULATED TEE"
 expect "binding with the right nonce" 0 "$sotto" attest verify --bundle "$work/bundle.json" --policy "$work/sim.json" \
     --nonce "$nonce" --json

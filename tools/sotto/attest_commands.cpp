@@ -441,14 +441,17 @@ int verify(Args args)
             return failWith({ "BundleExpired",
                 "the bundle's not_after " + std::to_string(bundle->notAfter) + " is before now ("
                     + std::to_string(now) + ")" });
-        o.bindingChecked = false;
-        if (nonce) {
-            if (auto s = snp::checkEvidenceBinding(
-                    verified->reportData, bundle->keyConfigs, *nonce, bundle->notAfter);
-                !s.ok())
-                return failWith(snpProblem(s.error(), s.detail()));
-            o.bindingChecked = true;
-        }
+        // Without the nonce the client sent, nothing ties these key configs to the
+        // report: a bundle is verified only with its binding checked.
+        if (!nonce)
+            return failWith({ "NonceRequired",
+                "a bundle's REPORT_DATA binds its key configs to the nonce the client sent; "
+                "pass that nonce with --nonce HEX (the binding was not checked)" });
+        if (auto s = snp::checkEvidenceBinding(
+                verified->reportData, bundle->keyConfigs, *nonce, bundle->notAfter);
+            !s.ok())
+            return failWith(snpProblem(s.error(), s.detail()));
+        o.bindingChecked = true;
     }
     return finish(o, asJson);
 }
