@@ -184,10 +184,14 @@ public:
         case Style::Formal:
             phrases(m_data.formal, "formal tone", "formal tone");
             emoji();
+            if (auto st = mechanicalFixes(); !st.ok())
+                return Failure<EngineError> { st.error(), st.detail() };
             punctuation();
             break;
         case Style::Friendly:
             phrases(m_data.friendly, "friendly tone", "friendly tone");
+            if (auto st = mechanicalFixes(); !st.ok())
+                return Failure<EngineError> { st.error(), st.detail() };
             break;
         }
         return apply();
@@ -244,6 +248,29 @@ private:
     {
         return std::any_of(m_data.formal.begin(), m_data.formal.end(),
             [&](const PhraseRule &r) { return r.from == lw; });
+    }
+
+    // A change of tone also fixes what proofreading would (a formal "i think"
+    // is still wrong), where the tone's own changes leave room: an edit that
+    // overlaps a phrase change is dropped, the phrase wins. Without a
+    // dictionary for the language only the spelling is left out.
+    Status<EngineError> mechanicalFixes()
+    {
+        const size_t toneEdits = m_edits.size();
+        if (m_speller.available(m_lang)) {
+            if (auto st = spelling(); !st.ok())
+                return st; // the deadline passed
+        }
+        repeatedWords();
+        spacing();
+        auto overlapsTone = [&](const Edit &e) {
+            return std::any_of(m_edits.begin(), m_edits.begin() + toneEdits, [&](const Edit &t) {
+                return e.span.begin < t.span.end && t.span.begin < e.span.end;
+            });
+        };
+        m_edits.erase(std::remove_if(m_edits.begin() + toneEdits, m_edits.end(), overlapsTone),
+            m_edits.end());
+        return Done {};
     }
 
     Status<EngineError> spelling()
@@ -325,16 +352,14 @@ private:
                     m_spellCache.emplace(word, std::make_pair(fixed, reason));
                 }
             }
-            if (m_style == Style::Proofread) {
-                if (pronounI && word[0] == 'i') {
-                    fixed[0] = 'I';
-                    reason = reason.empty() ? "capitalisation" : reason;
-                } else if (start && !capitalised && t.span.begin < m_text.size()) {
-                    std::string cap = capitalizeFirst(fixed, m_lang);
-                    if (cap != fixed) {
-                        fixed = cap;
-                        reason = reason.empty() ? "capitalisation" : reason + ", capitalisation";
-                    }
+            if (pronounI && word[0] == 'i') {
+                fixed[0] = 'I';
+                reason = reason.empty() ? "capitalisation" : reason;
+            } else if (start && !capitalised && t.span.begin < m_text.size()) {
+                std::string cap = capitalizeFirst(fixed, m_lang);
+                if (cap != fixed) {
+                    fixed = cap;
+                    reason = reason.empty() ? "capitalisation" : reason + ", capitalisation";
                 }
             }
             if (fixed != word)

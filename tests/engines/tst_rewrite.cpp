@@ -175,6 +175,27 @@ TEST(Formal, ExpandsContractionsAndSlang)
     expectChangesReconstruct(text, out);
 }
 
+// A change of tone also fixes what proofreading fixes; where both touch the
+// same words, the tone's change is the one kept.
+TEST(Formal, AlsoProofreads)
+{
+    std::string text = "hi team, i think we should move the the review to thursday. can u let me "
+                       "know asap if that dont work? thx";
+    json out = rewriteOk(text, "formal", "en");
+    EXPECT_EQ(out["text"],
+        "Hello team, I think we should move the review to Thursday. Can you let me know as soon "
+        "as possible if that don't work? Thank you");
+    expectChangesReconstruct(text, out);
+}
+
+TEST(Friendly, AlsoProofreadsButKeepsChatWords)
+{
+    std::string text = "Thank you, i will send teh slides tomorrow tomorrow. thx";
+    json out = rewriteOk(text, "friendly", "en");
+    EXPECT_EQ(out["text"], "Thanks, I'll send the slides tomorrow. Thx");
+    expectChangesReconstruct(text, out);
+}
+
 TEST(Friendly, ContractsAndWarmsUp)
 {
     std::string text = "Dear Ms. Keller,\nThank you for your message. I would like to confirm that "
