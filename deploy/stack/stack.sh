@@ -275,7 +275,9 @@ doc = {
         for w in ("witness-a", "witness-b")
     ],
     "witness_quorum": 2,
-    "issuer": {"name": keys["issuer_name"], "token_key": keys["keys"][-1]["token_key"]},
+    # The component publishes [previous (while its tokens live)], current, next:
+    # the current key, the one its form offers and that issues, is second to last.
+    "issuer": {"name": keys["issuer_name"], "token_key": keys["keys"][-2]["token_key"]},
     "pids": pids,
 }
 tmp = os.path.join(stack, "stack.json.tmp")

@@ -99,6 +99,14 @@ assert any("postpone the launch" in d["text"] for d in r["decisions"]), r
 assert any("final numbers" in a["text"] for a in r["actions"]), r
 assert s["verification"]["status"] == "development", s["verification"]
 PY
+expect "stack.json names the issuer key the component issues with" 0 $py - \
+    "$SOTTO_STACK/stack.json" "$work/profile/tokens.json" <<'PY'
+import base64, hashlib, json, sys
+s = json.load(open(sys.argv[1])); wallet = json.load(open(sys.argv[2]))
+# RFC 9578: token_key_id = SHA-256 of the key's SPKI.
+key_id = hashlib.sha256(base64.b64decode(s["issuer"]["token_key"])).hexdigest()
+assert [k["token_key_id"] for k in wallet["keys"]] == [key_id], (wallet["keys"], key_id)
+PY
 
 # Idempotent: a second up keeps the same processes.
 pids_before=$(field pids)

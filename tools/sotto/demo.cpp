@@ -4,8 +4,10 @@
 // configuration, the Binary HTTP request, its Oblivious HTTP encapsulation
 // (what a relay would carry), the gateway's view, and the sealed answer.
 //
-// What the demo cannot show yet is listed at the end: the parts of DESIGN.md
-// that later issues build (tokens, attestation, log, relay, engines).
+// It shows the protocol core only. The whole path (tokens from the Prosody
+// component, attestation, the log and its witnesses, the nginx relay, the
+// gateway and its engines) is `./sotto demo`, which uses `sotto summarize` and
+// `sotto rewrite` against the local stack.
 #include "protocol/bhttp/bhttp.h"
 #include "protocol/common/bytes.h"
 #include "protocol/crypto/random.h"
@@ -199,11 +201,9 @@ int runDemo(Args args)
         std::fprintf(stderr, "\nsotto demo: FAILED\n");
         return status;
     }
-    std::printf("\nNot in this demo yet (each comes with its issue, see DESIGN.md):\n"
-                "  - anonymous tokens from a Prosody component (Privacy Pass, blind RSA)\n"
-                "  - SEV-SNP attestation and the transparency log with witnesses\n"
-                "  - the sotto-gateway server behind an nginx relay, and the local stack\n"
-                "  - the summarize and rewrite engines\n");
+    std::printf("\nThis is the protocol core in one process. The whole path, with tokens\n"
+                "from Prosody, SEV-SNP evidence (simulated TEE), the transparency log and its\n"
+                "witnesses, the nginx relay and the engines, is `./sotto demo` from the source tree.\n");
     return kExitOk;
 }
 

@@ -24,7 +24,7 @@ constexpr Command kCommands[] = {
     { "attest", "verify or show AMD SEV-SNP evidence (attest --help)", sotto::cli::runAttest },
     { "audit", "verify the whole release log and list releases (audit --help)",
         sotto::cli::runAudit },
-    { "demo", "run a local Oblivious HTTP round trip and show each step", sotto::cli::runDemo },
+    { "demo", "show each step of one Oblivious HTTP round trip, in process (the whole path: ./sotto demo)", sotto::cli::runDemo },
     { "log", "write the release transparency log (log --help)", sotto::cli::runLog },
     { "ohttp", "work with OHTTP key configurations (ohttp keys --help)", sotto::cli::runOhttp },
     { "release", "write the release statement of a simulated-TEE gateway (release --help)",
