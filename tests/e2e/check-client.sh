@@ -6,13 +6,18 @@
 # and the witnesses. The full flow succeeds; then failures the client can be
 # made to see on a real stack are injected (its policy refuses the simulated
 # TEE, a relay not allowed, more witnesses than cosigned, a forged trusted
-# checkpoint: fork and rollback, a chat that asked for no processing), and
-# each must stop the request before anything reaches the gateway: the
-# gateway's own request counter (/metrics) proves it.
-# Usage: check-client.sh STACK_SH BUILD_DIR
+# checkpoint: fork and rollback, a chat that asked for no processing), a
+# hostile relay (nginx reconfigured to serve other keys, evidence made for
+# another nonce, stale evidence), a gateway that runs other code than its
+# release statement or code that is not in the log, and the token issuer gone
+# with an empty wallet; each must stop the request before anything reaches
+# the gateway: the gateway's own request counter (/metrics) proves it. Last,
+# 20 requests in parallel from one long-running session (CLIENT_TEST).
+# Usage: check-client.sh STACK_SH BUILD_DIR CLIENT_TEST
 set -uo pipefail
 stack_sh=$1
 build=$2
+client_test=$3
 sotto="$build/tools/sotto"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cli/lib.sh"
@@ -26,16 +31,17 @@ if ! "$stack_sh" up >"$work/up.log" 2>&1; then
     echo "FAIL: stack up"; cat "$work/up.log"; exit 1
 fi
 
-# POSTs the gateway answered, from its metrics port (on its command line).
+# Requests the gateway answered at an endpoint (default: the POSTs to
+# /gateway), from its metrics port (on its command line).
 gateway_posts() {
-    $py - "$stack" <<'PY'
+    $py - "$SOTTO_STACK/pids/gateway0" "${1:-gateway}" <<'PY'
 import json, re, sys, urllib.request
-pid = json.load(open(sys.argv[1]))["pids"]["gateway0"]
+pid = int(open(sys.argv[1]).read())
 args = open("/proc/%d/cmdline" % pid, "rb").read().split(b"\0")
 port = args[args.index(b"--metrics") + 1].decode()
 text = urllib.request.urlopen("http://%s/metrics" % port, timeout=10).read().decode()
-print(sum(int(float(m.group(1))) for m in
-          re.finditer(r'^sotto_gateway_requests_total\{endpoint="gateway",[^}]*\} (\S+)$', text, re.M)))
+print(sum(int(float(m.group(1))) for m in re.finditer(
+    r'^sotto_gateway_requests_total\{endpoint="%s",[^}]*\} (\S+)$' % sys.argv[2], text, re.M)))
 PY
 }
 
@@ -135,6 +141,155 @@ cp -r "$profile" "$work/rolled"
 forge "$work/rolled" 5
 refused "log rollback against the trusted checkpoint" log-rollback \
     "$sotto" summarize --stack "$stack" --profile "$work/rolled" --policy "$work/none.conf" --chat "$chat" --json
+
+# 3. A hostile relay. The relay is not trusted (DESIGN.md): nginx, the real
+#    one, is reconfigured and reloaded to serve what such a relay could.
+. "$here/../../deploy/stack/lib.sh"
+nginx_pid=$(cat "$SOTTO_STACK/pids/nginx")
+# The stack's runtime folder (deploy/stack/stack.sh: runtime.path, when not the state folder).
+nginx_dir=$(cat "$SOTTO_STACK/runtime.path" 2>/dev/null || echo "$SOTTO_STACK")/nginx
+nginx_conf=$nginx_dir/nginx.conf
+cp "$nginx_conf" "$work/nginx.conf.orig"
+keys_url=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["keys_url"])' "$stack")
+evidence_url=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["evidence_url"])' "$stack")
+random_nonce() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+# relay_serves <keys file|-> <evidence file|->: /keys and/or /evidence come
+# from files instead of the gateway; waits until nginx's new workers serve them.
+relay_serves() {
+    $py - "$work/nginx.conf.orig" "$nginx_conf" "$1" "$2" <<'PY'
+import sys
+conf = open(sys.argv[1]).read()
+for path, upstream, kind in ((sys.argv[3], "proxy_pass http://sotto_gateway/ohttp-keys;", "application/ohttp-keys"),
+                             (sys.argv[4], "proxy_pass http://sotto_gateway/evidence$is_args$args;", "application/json")):
+    if path != "-":
+        assert upstream in conf, upstream
+        conf = conf.replace(upstream, "alias %s; default_type %s;" % (path, kind))
+open(sys.argv[2], "w").write(conf)
+PY
+    kill -HUP "$nginx_pid"
+    local f=$1 url=$keys_url
+    [ "$f" = - ] && { f=$2; url=$evidence_url?nonce=$(random_nonce); }
+    for _ in $(seq 1 200); do
+        curl -sf "$url" 2>/dev/null | cmp -s - "$f" && return 0
+        sleep 0.05
+    done
+    echo "FAIL: nginx did not take the hostile configuration"; failures=$((failures + 1))
+}
+relay_honest() {
+    cp "$work/nginx.conf.orig" "$nginx_conf"
+    kill -HUP "$nginx_pid"
+    for _ in $(seq 1 200); do
+        curl -sf "$keys_url" | cmp -s - "$work/gateway.keys" && return 0
+        sleep 0.05
+    done
+    echo "FAIL: nginx did not go back to the gateway"; failures=$((failures + 1))
+}
+gateway_url=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["gateway_url"])' "$stack")
+curl -sf -o "$work/gateway.keys" "$gateway_url/ohttp-keys"
+summarize_fresh() { # a profile with tokens, but no key verified in this process
+    "$sotto" summarize "${common[@]}" --chat "$chat" --json
+}
+
+# Other keys than the attested ones (the relay's own, to read the requests).
+$py - "$work/gateway.keys" "$nginx_dir/hostile.keys" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+# RFC 9458 3.2: u16 length, key_id, kem_id (2), then the X25519 public key.
+b[2 + 1 + 2 + 10] ^= 0x55
+open(sys.argv[2], "wb").write(b)
+PY
+chmod 644 "$nginx_dir/hostile.keys"
+relay_serves "$nginx_dir/hostile.keys" -
+refused "the relay serves keys the evidence does not attest" key-config-mismatch summarize_fresh
+# Evidence the gateway made for another nonce: a replay.
+curl -sf -o "$nginx_dir/replayed.json" "$evidence_url?nonce=$(random_nonce)"
+chmod 644 "$nginx_dir/replayed.json"
+relay_serves - "$nginx_dir/replayed.json"
+refused "evidence made for another request's nonce" binding-mismatch summarize_fresh
+# Stale evidence: a gateway whose keys live two seconds (key-rotation 1),
+# its keys and evidence recorded, replayed once they expired.
+gw_pid=$(cat "$SOTTO_STACK/pids/gateway0")
+mapfile -d '' gw_args <"/proc/$gw_pid/cmdline"
+# with_args <option> <value>...: gw_args with those options' values replaced.
+with_args() {
+    local -A repl=()
+    while [ $# -gt 0 ]; do repl[$1]=$2; shift 2; done
+    out=()
+    local i
+    for ((i = 0; i < ${#gw_args[@]}; i++)); do
+        out+=("${gw_args[i]}")
+        if [ -n "${repl[${gw_args[i]}]+x}" ]; then
+            out+=("${repl[${gw_args[i]}]}"); i=$((i + 1))
+        fi
+    done
+}
+gw_conf=
+for ((i = 0; i < ${#gw_args[@]}; i++)); do
+    [ "${gw_args[i]}" = --config ] && gw_conf=${gw_args[i + 1]}
+done
+conf_of() { sed "s/^$1 = .*/$1 = $2/" "$gw_conf"; } # the measured config, one value changed
+conf_of key-rotation 1 >"$work/short.conf"
+short_port=$(free_port)
+with_args --listen "127.0.0.1:$short_port" --metrics "127.0.0.1:$(free_port)" --config "$work/short.conf"
+setsid "${out[@]}" >"$work/short.log" 2>&1 </dev/null &
+short_pid=$!
+if wait_for_line "$work/short.log" '^sotto-gateway listening on' "$short_pid" 60 >/dev/null; then
+    curl -sf -o "$nginx_dir/stale.keys" "http://127.0.0.1:$short_port/ohttp-keys"
+    curl -sf -o "$nginx_dir/stale.json" "http://127.0.0.1:$short_port/evidence?nonce=$(random_nonce)"
+    stop_pid "$short_pid" sotto-gateway
+    chmod 644 "$nginx_dir/stale.keys" "$nginx_dir/stale.json"
+    sleep 3 # its not_after (the newest key's creation + 2 s) has passed
+    relay_serves "$nginx_dir/stale.keys" "$nginx_dir/stale.json"
+    refused "stale evidence replayed by the relay" evidence-expired summarize_fresh
+else
+    echo "FAIL: the short-lived gateway did not start"; cat "$work/short.log"; failures=$((failures + 1))
+fi
+relay_honest
+
+# 4. The gateway runs code that is not what its release statement says, or
+#    that is not in the log: it is restarted with another measured setting.
+restart_gateway() { # restart_gateway <args...>
+    local lines
+    stop_pid "$(cat "$SOTTO_STACK/pids/gateway0")" sotto-gateway
+    lines=$(grep -c '^sotto-gateway listening on' "$SOTTO_STACK/logs/gateway0.log")
+    setsid "$@" >>"$SOTTO_STACK/logs/gateway0.log" 2>&1 </dev/null &
+    echo $! >"$SOTTO_STACK/pids/gateway0"
+    for _ in $(seq 1 600); do
+        [ "$(grep -c '^sotto-gateway listening on' "$SOTTO_STACK/logs/gateway0.log")" -gt "$lines" ] && return 0
+        kill -0 "$(cat "$SOTTO_STACK/pids/gateway0")" 2>/dev/null || break
+        sleep 0.05
+    done
+    echo "FAIL: the gateway did not restart"; tail -n 5 "$SOTTO_STACK/logs/gateway0.log"; failures=$((failures + 1))
+}
+conf_of queue 255 >"$work/other.conf"
+with_args --config "$work/other.conf"
+restart_gateway "${out[@]}"
+refused "the gateway runs other code than its logged release" measurement-mismatch summarize_fresh
+# Its own, correct, statement, but one that was never appended to the log.
+gateway_bin=${gw_args[0]}
+"$sotto" release simulated --dir "$SOTTO_STACK/simulated" --measure "$gateway_bin" \
+    --measure "$work/other.conf" --source "$(printf '1%.0s' {1..40})" >"$work/unlogged.json"
+with_args --config "$work/other.conf" --release "$work/unlogged.json"
+restart_gateway "${out[@]}"
+refused "the gateway's release is not in the log" not-in-log summarize_fresh
+restart_gateway "${gw_args[@]}"
+expect "control: the restored stack answers again" 0 summarize_fresh
+
+# 5. One long-running session: 20 requests in parallel; then, with the
+#    service verified and the wallet empty, the token issuer goes away.
+n0=$(gateway_posts)
+e0=$(gateway_posts evidence)
+SOTTO_STACK_JSON="$stack" SOTTO_COMPONENT_PID=$(cat "$SOTTO_STACK/pids/component") \
+    "$client_test" >"$work/client_test.log" 2>&1 &&
+    echo "ok: 20 parallel requests, then no tokens with the issuer gone" ||
+    { echo "FAIL: $client_test"; cat "$work/client_test.log"; failures=$((failures + 1)); }
+n1=$(gateway_posts)
+[ "$n1" -eq $((n0 + 20)) ] && echo "ok: exactly the 20 answered requests reached the gateway" ||
+    { echo "FAIL: gateway requests $n0 -> $n1, wanted 20 more"; failures=$((failures + 1)); }
+# One evidence fetch for the twenty (they share the verification), one for the last test.
+e1=$(gateway_posts evidence)
+[ "$e1" -eq $((e0 + 2)) ] && echo "ok: the parallel requests shared one verification" ||
+    { echo "FAIL: evidence fetched $((e1 - e0)) times, wanted 2"; failures=$((failures + 1)); }
 
 [ $failures -eq 0 ] || { echo "$failures failure(s); stack logs:"; tail -n 20 "$SOTTO_STACK"/logs/*.log; exit 1; }
 echo "all client end-to-end checks passed"
