@@ -9,7 +9,7 @@
 # checkpoint: fork and rollback, a chat that asked for no processing), a
 # hostile relay (nginx reconfigured to serve other keys, evidence made for
 # another nonce, stale evidence), a gateway that runs other code than its
-# release statement or code that is not in the log, and the token issuer gone
+# release statement or code that is not in the log, the relay down, and the token issuer gone
 # with an empty wallet; each must stop the request before anything reaches
 # the gateway: the gateway's own request counter (/metrics) proves it. Last,
 # 20 requests in parallel from one long-running session (CLIENT_TEST).
@@ -274,6 +274,20 @@ restart_gateway "${out[@]}"
 refused "the gateway's release is not in the log" not-in-log summarize_fresh
 restart_gateway "${gw_args[@]}"
 expect "control: the restored stack answers again" 0 summarize_fresh
+
+# The relay down: the client says so at once and nothing hangs; the stack's
+# nginx is then started again as stack.sh starts it.
+stop_pid "$nginx_pid" nginx
+n0=$(gateway_posts)
+expect "relay down: refused, within a minute" 1 timeout 60 "$sotto" summarize "${common[@]}" --chat "$chat" --json
+contains "relay down: the user is told the relay could not be reached" "$work/out" '"code":"fetch-failed","detail":"'"$keys_url"': Connection refused","message":"The relay could not be reached"'
+[ "$(gateway_posts)" -eq "$n0" ] && echo "ok: relay down: nothing reached the gateway" ||
+    { echo "FAIL: relay down: the gateway answered"; failures=$((failures + 1)); }
+setsid nginx -p "$nginx_dir" -c "$nginx_conf" -e "$nginx_dir/error.log" -g 'daemon off;' \
+    >>"$SOTTO_STACK/logs/nginx.log" 2>&1 </dev/null &
+echo $! >"$SOTTO_STACK/pids/nginx"
+wait_for_http "$keys_url" 30 && echo "ok: the relay is back" ||
+    { echo "FAIL: nginx did not start again"; failures=$((failures + 1)); }
 
 # 5. One long-running session: 20 requests in parallel; then, with the
 #    service verified and the wallet empty, the token issuer goes away.
