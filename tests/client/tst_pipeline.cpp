@@ -299,3 +299,71 @@ TEST_F(Pipeline, TwentyParallelRequestsShareOneVerification)
     }
     EXPECT_EQ(service->posts(), 20);
 }
+
+// Requests are padded to a size bucket (DESIGN.md step 5): the relay sees the
+// same encapsulated size for a short and a much longer text of one bucket,
+// and a larger one only past the bucket.
+TEST_F(Pipeline, RequestsArePaddedToSizeBuckets)
+{
+    auto s = session();
+    const auto rewrite = [&](const QString &text) {
+        Await<RunResult> done;
+        s->rewrite(text, QStringLiteral("proofread"), QStringLiteral("en"),
+            [&done](const auto &outcome, const auto &failure, const auto &report) {
+                done.set(RunResult { outcome, failure, report });
+            });
+        EXPECT_TRUE(done.wait());
+        EXPECT_FALSE(done.value().failure.has_value())
+            << done.value().failure->describe().toStdString();
+    };
+    rewrite(QStringLiteral("ok"));
+    rewrite(QString(250, QLatin1Char('a'))); // the token and headers take ~700 bytes
+    rewrite(QString(3000, QLatin1Char('a')));
+    ASSERT_EQ(service->postSizes.size(), 3u);
+    EXPECT_EQ(service->postSizes[0], service->postSizes[1]) << "the length of the text shows";
+    EXPECT_GT(service->postSizes[2], service->postSizes[1]);
+    // The buckets are powers of two from 1 KiB; the encapsulation adds its
+    // fixed header and tag (RFC 9458 Section 4.3) on top.
+    EXPECT_GE(service->postSizes[0], 1024u);
+    EXPECT_LT(service->postSizes[0], 1024u + 128u);
+}
+
+// Each request goes through a relay chosen at random among those offered
+// and allowed (DESIGN.md step 1). With two relays, twenty requests all on one
+// would happen with probability 2^-19.
+TEST_F(Pipeline, RelayIsChosenAtRandomAmongTheAllowed)
+{
+    service->relays = 2;
+    auto s = session();
+    s->wallet()->setBatchSize(10);
+    for (int i = 0; i < 20; ++i) {
+        const RunResult r = summarize(*s);
+        ASSERT_FALSE(r.failure.has_value()) << r.failure->describe().toStdString();
+        EXPECT_TRUE(r.outcome->verification.relay.endsWith(service->postPaths.last()));
+    }
+    EXPECT_GT(service->postPaths.count(QStringLiteral("/relay")), 0);
+    EXPECT_GT(service->postPaths.count(QStringLiteral("/relay2")), 0);
+    // An admin who allows only the second relay gets only that one.
+    adminPolicy("allowed-relays = " + service->config().relayUrls.at(1).toUtf8() + "\n");
+    auto restricted = session();
+    service->postPaths.clear();
+    for (int i = 0; i < 5; ++i)
+        ASSERT_FALSE(summarize(*restricted).failure.has_value());
+    EXPECT_EQ(service->postPaths.count(QStringLiteral("/relay2")), 5);
+}
+
+// The service form is asked for once and kept for its TTL; after it the
+// next request asks again (a changed form is seen without a restart).
+TEST_F(Pipeline, DiscoveryIsCachedForItsTtl)
+{
+    auto s = session();
+    ASSERT_FALSE(summarize(*s).failure.has_value());
+    ASSERT_FALSE(summarize(*s).failure.has_value());
+    EXPECT_EQ(channel->discoInfoRequests, 1);
+    // A TTL of 0: the form is asked for again on every request.
+    auto uncached = session();
+    uncached->discovery()->setTtl(std::chrono::seconds(0));
+    ASSERT_FALSE(summarize(*uncached).failure.has_value());
+    ASSERT_FALSE(summarize(*uncached).failure.has_value());
+    EXPECT_EQ(channel->discoInfoRequests, 3);
+}

@@ -242,6 +242,8 @@ ServiceConfig TestService::config() const
     ServiceConfig c;
     c.componentJid = m_componentJid;
     c.relayUrls = QStringList { m_http->url(QStringLiteral("/relay")).toString() };
+    for (int i = 2; i <= relays; ++i)
+        c.relayUrls.append(m_http->url(QStringLiteral("/relay%1").arg(i)).toString());
     c.gatewayOrigin = QStringLiteral("gateway.sotto.test");
     c.keysUrl = m_http->url(QStringLiteral("/keys"));
     c.evidenceUrl = m_http->url(QStringLiteral("/evidence"));
@@ -321,8 +323,11 @@ HttpAnswer TestService::handle(const HttpRequest &r)
             return { 404, {}, {} };
         return { 200, "application/octet-stream", f.readAll() };
     }
-    if (r.method == "POST" && path == QLatin1String("/relay"))
+    if (r.method == "POST" && path.startsWith(QLatin1String("/relay"))) {
+        postSizes.push_back(static_cast<size_t>(r.body.size()));
+        postPaths.append(path);
         return relay(r.body);
+    }
     return { 404, {}, {} };
 }
 
@@ -431,6 +436,7 @@ IqReply InProcessComponent::answer(const QString &to, const XmlElement &payload)
         return reply;
     }
     if (payload.ns() == kDiscoInfoNs && to == m_service->componentJid()) {
+        ++discoInfoRequests;
         reply.payload = m_service->discoInfo();
         return reply;
     }

@@ -44,6 +44,11 @@ public:
     bool releaseNotLogged = false;       // the bundle's statement is not in the log
     bool wrongLoggedMeasurement = false; // the logged statement names another measurement
     int cosigningWitnesses = -1;         // how many witnesses cosign (-1: all)
+    int relays = 1;                      // relay URLs the form offers (/relay, /relay2, ...)
+
+    // What reached the relays: the encapsulated size and the relay path of each POST.
+    std::vector<size_t> postSizes;
+    QStringList postPaths;
 
     // Re-publishes the log with the current injections (call after changing
     // releaseNotLogged, wrongLoggedMeasurement or cosigningWitnesses).
@@ -111,6 +116,7 @@ public:
 
     Tokens tokens = Tokens::Issue;
     int tokenRequests = 0;
+    int discoInfoRequests = 0; // disco#info IQs to the component
 
 private:
     IqReply answer(const QString &to, const XmlElement &payload);
