@@ -86,6 +86,33 @@ expect "status JSON" 0 $py -c 'import json,sys; o=json.load(open(sys.argv[1])); 
 # The wallet and the trusted checkpoint are the user's alone.
 expect "wallet is 0600" 0 test "$(stat -c %a "$profile/tokens.json")" = 600
 
+# An account given directly (--account, --password-file), as on a real
+# server: the development stack's allowance is gone, so the simulated TEE is
+# refused unless the admin's policy file allows it; a wrong password is a
+# clear error.
+$py - "$stack" "$work/password" "$work/xmpp" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+open(sys.argv[2], "w").write(s["xmpp"]["users"][0]["password"] + "\n")
+open(sys.argv[3], "w").write("%s %s %s" % (s["xmpp"]["users"][0]["jid"], s["xmpp"]["host"], s["xmpp"]["port"]))
+PY
+chmod 600 "$work/password"
+read -r jid xmpp_host xmpp_port <"$work/xmpp"
+account=(--account "$jid" --password-file "$work/password" --host "$xmpp_host" --port "$xmpp_port"
+    --profile "$work/account-profile")
+printf '[policy]\nallow-simulated = true\n' >"$work/sim.conf"
+expect "--account: summarize with an admin file that allows the simulated TEE" 0 \
+    "$sotto" summarize "${account[@]}" --policy "$work/sim.conf" --chat "$chat" --json
+contains "--account: the answer came back" "$work/out" '"summary":['
+expect "--account: without that file the simulated TEE is refused" 1 \
+    "$sotto" summarize "${account[@]}" --policy "$work/none.conf" --chat "$chat" --json
+contains "--account: simulated-refused" "$work/out" '"code":"simulated-refused"'
+echo wrong >"$work/wrong-password"
+expect "--account: a wrong password is refused" 1 timeout 60 "$sotto" status --account "$jid" \
+    --password-file "$work/wrong-password" --host "$xmpp_host" --port "$xmpp_port" \
+    --profile "$work/account-profile" --policy "$work/sim.conf"
+contains "--account: the user is told it could not log in" "$work/err" "cannot connect $jid"
+
 # 2. Failures: each must leave the gateway's counter unchanged.
 refused() { # refused <description> <error code> <command...>
     local what=$1 code=$2
