@@ -37,7 +37,7 @@ void HttpServer::onConnection()
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         connect(socket, &QTcpSocket::readyRead, this, [this, socket, buffer] {
             buffer->append(socket->readAll());
-            const int end = buffer->indexOf("\r\n\r\n");
+            const auto end = buffer->indexOf("\r\n\r\n");
             if (end < 0)
                 return;
             HttpRequest request;
@@ -46,7 +46,7 @@ void HttpServer::onConnection()
             request.method = first.value(0);
             request.target = first.value(1);
             for (int i = 1; i < lines.size(); ++i) {
-                const int colon = lines[i].indexOf(':');
+                const auto colon = lines[i].indexOf(':');
                 if (colon > 0)
                     request.headers.insert(lines[i].left(colon).trimmed().toLower(),
                         lines[i].mid(colon + 1).trimmed());
