@@ -52,6 +52,7 @@ ClientError mapLogError(tlog::TlogError e)
     case tlog::TlogError::FetchFailed:
         return ClientError::FetchFailed;
     case tlog::TlogError::WitnessQuorumNotMet:
+    case tlog::TlogError::WitnessUnknown:
         return ClientError::WitnessQuorumNotMet;
     case tlog::TlogError::Rollback:
         return ClientError::LogRollback;

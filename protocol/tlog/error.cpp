@@ -64,6 +64,8 @@ std::string_view errorName(TlogError e)
         return "LogSignatureMissing";
     case TlogError::WitnessQuorumNotMet:
         return "WitnessQuorumNotMet";
+    case TlogError::WitnessUnknown:
+        return "WitnessUnknown";
     case TlogError::Rollback:
         return "Rollback";
     case TlogError::Fork:

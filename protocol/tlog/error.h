@@ -51,6 +51,7 @@ enum class TlogError {
     WrongOrigin,         // the checkpoint names another log than the one configured
     LogSignatureMissing, // the checkpoint is not signed by the log's key
     WitnessQuorumNotMet, // fewer valid witness cosignatures than the quorum
+    WitnessUnknown,      // the quorum is not met, and the checkpoint is cosigned by keys not configured
     Rollback,            // a checkpoint smaller than the one trusted before
     Fork,                // a checkpoint not consistent with the one trusted before
     EntryNotInLog,       // an entry index at or beyond the checkpoint's tree size

@@ -70,10 +70,20 @@ TlogResult<VerifiedCheckpoint> LogClient::openCheckpoint(std::string_view note) 
         if (!isLog(s))
             out.witnesses.push_back(s.name);
     }
-    if (out.witnesses.size() < m_config.witnessQuorum)
-        return fail(TlogError::WitnessQuorumNotMet,
-            std::to_string(out.witnesses.size()) + " valid witness cosignatures, "
-                + std::to_string(m_config.witnessQuorum) + " required");
+    if (out.witnesses.size() < m_config.witnessQuorum) {
+        const std::string counts = std::to_string(out.witnesses.size())
+            + " valid witness cosignatures, " + std::to_string(m_config.witnessQuorum)
+            + " required";
+        // Cosigners whose keys the caller does not have: a witness key that
+        // is unknown (or rotated), not a log that went uncosigned.
+        if (opened.unverified.empty())
+            return fail(TlogError::WitnessQuorumNotMet, counts);
+        std::string names;
+        for (const NoteSignature &s : opened.unverified)
+            names += (names.empty() ? "" : ", ") + s.name;
+        return fail(TlogError::WitnessUnknown,
+            counts + "; also signed by keys not among the configured witnesses: " + names);
+    }
 
     SOTTO_TRY(out.checkpoint, parseCheckpoint(opened.text));
     // tlog-checkpoint: the origin identifies the log; a checkpoint of another

@@ -69,7 +69,8 @@ expect "audit still sees two witnesses" 0 "$sotto" audit --log "file://$log" --l
 w3=$("$sotto" witness init --state "$work/w3.state" --name witness.example/w3)
 expect "a witness that never cosigned: quorum not met" 1 "$sotto" audit --log "$log" \
     --log-key "$logkey" --witness-key "$w3"
-contains "WitnessQuorumNotMet" "$work/err" "WitnessQuorumNotMet"
+contains "the cosigners' keys are unknown here, and named" "$work/err" \
+    "WitnessUnknown: 0 valid witness cosignatures, 1 required; also signed by keys not among the configured witnesses: witness.example/w1, witness.example/w2"
 expect "quorum 2 of w1, w3" 1 "$sotto" audit --log "$log" --log-key "$logkey" --witness-key "$w1" \
     --witness-key "$w3" --quorum 2
 contains "counts 1 of 2" "$work/err" "1 valid witness cosignatures, 2 required"
