@@ -65,6 +65,19 @@ PY
 # the client must not change anything, and other paths are refused.
 expect "other relay paths are 404" 0 sh -c "[ \"\$(curl -s -o /dev/null -w '%{http_code}' $(field relays 0 | sed 's|/relay$|/metrics|'))\" = 404 ]"
 
+# Errors the relay sees (a body over its limit, a path it does not serve)
+# leave no client address in its error log.
+relay=$(field relays 0)
+expect "a body over the relay's limit is refused" 0 sh -c \
+    "[ \"\$(head -c 200000 /dev/zero | curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: message/ohttp-req' --data-binary @- $relay)\" = 413 ]"
+runtime=$(cat "$SOTTO_STACK/runtime.path" 2>/dev/null || echo "$SOTTO_STACK")
+if grep -rqsE "client: |127\.0\.0\.1" "$runtime/nginx/error.log" "$SOTTO_STACK/logs/nginx.log"; then
+    echo "FAIL: the relay logged a client address"; grep -rsE "client: |127\.0\.0\.1" "$runtime/nginx/error.log" "$SOTTO_STACK/logs/nginx.log"
+    failures=$((failures + 1))
+else
+    echo "ok: no client address in the relay's logs"
+fi
+
 # The log through nginx: cosigned by both witnesses, audited end to end, and
 # the gateway's release statement is the entry the bundle names.
 log_url=$(field log url)
