@@ -109,20 +109,17 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    QFile f(stackPath);
-    if (!f.open(QIODevice::ReadOnly)) {
-        std::fprintf(stderr, "sotto_bench_client: cannot read the stack file\n");
+    QString error;
+    const auto stackUser = stackAccount(stackPath, 0, &error);
+    if (!stackUser) {
+        std::fprintf(stderr, "sotto_bench_client: %s\n", error.toLocal8Bit().constData());
         return 2;
     }
+    const XmppAccount account = *stackUser;
+    QFile f(stackPath);
+    if (!f.open(QIODevice::ReadOnly))
+        return 2;
     const QJsonObject stack = QJsonDocument::fromJson(f.readAll()).object();
-    const QJsonObject xmpp = stack.value(QStringLiteral("xmpp")).toObject();
-    const QJsonObject user = xmpp.value(QStringLiteral("users")).toArray().at(0).toObject();
-    XmppAccount account;
-    account.jid = user.value(QStringLiteral("jid")).toString();
-    account.password = user.value(QStringLiteral("password")).toString();
-    account.host = xmpp.value(QStringLiteral("host")).toString();
-    account.port = xmpp.value(QStringLiteral("port")).toInt();
-    account.ignoreTlsErrors = true; // loopback stack, self-signed
 
     QTemporaryDir profile; // a new user: the first request is truly cold
     QXmppChannel channel;

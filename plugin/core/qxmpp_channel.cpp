@@ -11,6 +11,11 @@
 #include <QXmppUtils.h>
 
 #include <QDomElement>
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTextStream>
 #include <QXmlStreamWriter>
@@ -271,6 +276,32 @@ void QXmppChannel::failAll(IqReply::Kind kind)
         r.kind = kind;
         deliver(id, r);
     }
+}
+
+std::optional<XmppAccount> stackAccount(const QString &stackJson, int user, QString *error)
+{
+    QFile f(stackJson);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read %1").arg(stackJson);
+        return std::nullopt;
+    }
+    const QJsonObject xmpp
+        = QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("xmpp")).toObject();
+    const QJsonArray users = xmpp.value(QStringLiteral("users")).toArray();
+    if (user < 0 || user >= users.size()) {
+        *error = QStringLiteral("%1 has no XMPP user %2").arg(stackJson).arg(user);
+        return std::nullopt;
+    }
+    const QJsonObject u = users.at(user).toObject();
+    XmppAccount account;
+    account.jid = u.value(QStringLiteral("jid")).toString();
+    account.password = u.value(QStringLiteral("password")).toString();
+    account.host = xmpp.value(QStringLiteral("host")).toString();
+    account.port = xmpp.value(QStringLiteral("port")).toInt(5222);
+    // The local stack runs on loopback with a self-signed certificate.
+    account.ignoreTlsErrors = QHostAddress(account.host).isLoopback()
+        || account.host == QLatin1String("localhost");
+    return account;
 }
 
 } // namespace sotto::client

@@ -13,6 +13,7 @@
 #include <QVector>
 
 #include <memory>
+#include <optional>
 
 class QXmppClient;
 class QXmppMamManager;
@@ -29,6 +30,12 @@ struct XmppAccount {
     // For the local development stack on loopback (self-signed certificate).
     bool ignoreTlsErrors = false;
 };
+
+// Test account `user` (0: the first) of the local development stack's
+// stack.json (DESIGN.md "Local stack"): its JID, password and loopback server,
+// whose self-signed certificate is accepted. std::nullopt with `error` set
+// when the file cannot be read or has no such user.
+std::optional<XmppAccount> stackAccount(const QString &stackJson, int user, QString *error);
 
 // One message of a chat, from the server's archive.
 struct ArchivedMessage {

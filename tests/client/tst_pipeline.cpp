@@ -6,6 +6,7 @@
 // trusted checkpoint, and 20 requests in parallel.
 #include "plugin/core/processing_session.h"
 #include "tests/client/support/test_service.h"
+#include "tests/client/support/run_result.h"
 #include "tests/client/support/wait.h"
 
 #include <QFile>
@@ -19,12 +20,6 @@ using namespace sotto::client;
 using namespace sotto::client::test;
 
 namespace {
-
-struct RunResult {
-    std::optional<ProcessingOutcome> outcome;
-    std::optional<ClientFailure> failure;
-    VerificationReport report;
-};
 
 class Pipeline : public ::testing::Test {
 protected:

@@ -13,11 +13,9 @@
 //    issuer gone, a request stops with NoTokens before anything is sent.
 #include "plugin/core/processing_session.h"
 #include "plugin/core/qxmpp_channel.h"
-#include "tests/client/support/wait.h"
+#include "tests/client/support/run_result.h"
 
-#include <QFile>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -34,39 +32,17 @@ using namespace sotto::client::test;
 
 namespace {
 
-struct RunResult {
-    std::optional<ProcessingOutcome> outcome;
-    std::optional<ClientFailure> failure;
-    VerificationReport report;
-};
-
-QJsonObject stackJson()
-{
-    const char *path = std::getenv("SOTTO_STACK_JSON");
-    if (!path)
-        return {};
-    QFile f(QString::fromLocal8Bit(path));
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
 class ClientOnStack : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        const QJsonObject stack = stackJson();
-        ASSERT_FALSE(stack.isEmpty()) << "SOTTO_STACK_JSON must name the stack's stack.json";
-        const QJsonObject xmpp = stack.value(QStringLiteral("xmpp")).toObject();
-        const QJsonObject user = xmpp.value(QStringLiteral("users")).toArray().at(0).toObject();
-        XmppAccount account;
-        account.jid = user.value(QStringLiteral("jid")).toString();
-        account.password = user.value(QStringLiteral("password")).toString();
-        account.host = xmpp.value(QStringLiteral("host")).toString();
-        account.port = xmpp.value(QStringLiteral("port")).toInt();
-        account.ignoreTlsErrors = true; // loopback, self-signed
+        const char *stack = std::getenv("SOTTO_STACK_JSON");
+        ASSERT_NE(stack, nullptr) << "SOTTO_STACK_JSON must name the stack's stack.json";
+        QString error;
+        const auto account = stackAccount(QString::fromLocal8Bit(stack), 0, &error);
+        ASSERT_TRUE(account) << error.toStdString();
         QSignalSpy up(&channel, &XmppChannel::connectedChanged);
-        channel.connectToServer(account);
+        channel.connectToServer(*account);
         ASSERT_TRUE(up.wait(60000) || !up.isEmpty());
         ASSERT_TRUE(channel.isConnected());
 

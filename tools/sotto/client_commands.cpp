@@ -103,33 +103,16 @@ std::optional<Setup> readSetup(const Options &o, const char *command)
     s.json = o.has("--json");
     if (auto stack = o.value("--stack")) {
         s.developmentStack = true;
-        QFile f(q(*stack));
-        if (!f.open(QIODevice::ReadOnly)) {
-            errLine(
-                QStringLiteral("sotto %1: cannot read %2").arg(QLatin1String(command), q(*stack)));
-            return std::nullopt;
-        }
-        const auto root = QJsonDocument::fromJson(f.readAll()).object();
-        const auto xmpp = root.value(QStringLiteral("xmpp")).toObject();
-        const auto users = xmpp.value(QStringLiteral("users")).toArray();
         const auto userIndex = intOption(o, "--user", 0);
         if (!userIndex)
             return std::nullopt;
-        const int index = *userIndex;
-        if (users.isEmpty() || index < 0 || index >= users.size()) {
-            errLine(QStringLiteral("sotto %1: %2 has no XMPP user %3")
-                        .arg(QLatin1String(command), q(*stack))
-                        .arg(index));
+        QString error;
+        auto account = client::stackAccount(q(*stack), *userIndex, &error);
+        if (!account) {
+            errLine(QStringLiteral("sotto %1: %2").arg(QLatin1String(command), error));
             return std::nullopt;
         }
-        const auto user = users.at(index).toObject();
-        s.account.jid = user.value(QStringLiteral("jid")).toString();
-        s.account.password = user.value(QStringLiteral("password")).toString();
-        s.account.host = xmpp.value(QStringLiteral("host")).toString();
-        s.account.port = xmpp.value(QStringLiteral("port")).toInt(5222);
-        // The local stack runs on loopback with a self-signed certificate.
-        s.account.ignoreTlsErrors = QHostAddress(s.account.host).isLoopback()
-            || s.account.host == QLatin1String("localhost");
+        s.account = *account;
         s.profileDir = QFileInfo(q(*stack)).absoluteDir().filePath(
             QStringLiteral("client-profile/") + s.account.jid);
     } else if (auto jid = o.value("--account")) {
