@@ -57,10 +57,15 @@ expect "the gateway with the image's configuration" 1 chroot "$work/a/root" /usr
 contains "it stops at the missing share's issuer keys" "$work/err" "--issuer-keys: cannot open the issuer keys file"
 
 # sotto-init as pid 1: without the sotto-public share it says so and exits.
-expect "sotto-init without the share refuses" 1 timeout 60 unshare --mount --pid --fork \
-    chroot "$work/a/root" /init
-contains "sotto-init names the missing share" "$work/err" \
-    "/run/sotto-public/log-index: No such file or directory (is the sotto-public share attached?)"
+# (A container that forbids new mount and pid namespaces cannot run this.)
+if unshare --mount --pid --fork true 2>/dev/null; then
+    expect "sotto-init without the share refuses" 1 timeout 60 unshare --mount --pid --fork \
+        chroot "$work/a/root" /init
+    contains "sotto-init names the missing share" "$work/err" \
+        "/run/sotto-public/log-index: No such file or directory (is the sotto-public share attached?)"
+else
+    echo "not run: sotto-init as pid 1 (this machine allows no new mount/pid namespace)"
+fi
 
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
 echo "all CVM image checks passed"
