@@ -4,7 +4,7 @@
 #
 #   build-initrd.sh --gateway BIN --init BIN --out DIR [--config FILE]
 #
-# DIR/root is the tree (for inspection), DIR/initrd.img the image, and the
+# DIR/tree is the tree (for inspection), DIR/initrd.img the image, and the
 # last line printed is `image sha256:<hex>`, the release statement's `image`.
 # In it: /init (sotto-init), /usr/bin/sotto-gateway (stripped) and exactly the
 # shared libraries it loads, the engines' hunspell dictionaries, and
@@ -31,7 +31,7 @@ if ldd "$init" >/dev/null 2>&1; then
     echo "build-initrd: $init is not static (pid 1 must not need a loader)" >&2; exit 1
 fi
 
-root=$out/root
+root=$out/tree
 rm -rf "$root"
 mkdir -p "$root"/{proc,sys,dev,run,etc/sotto,usr/bin,usr/share/hunspell}
 install -m 0755 "$init" "$root/init"

@@ -30,10 +30,10 @@ expect "a build at another time" 0 env SOURCE_DATE_EPOCH=1700000000 "$cvm/build-
 
 expect "list the image" 0 /usr/bin/python3 "$cvm/mkinitrd.py" - "$work/a/initrd.img" --list
 cp "$work/out" "$work/list"
-(cd "$work/a/root" && find . -mindepth 1 | sed 's|^\./||' | sort) >"$work/tree"
+(cd "$work/a/tree" && find . -mindepth 1 | sed 's|^\./||' | sort) >"$work/tree.list"
 cut -d' ' -f1 "$work/list" | sort >"$work/listed"
-cmp -s "$work/tree" "$work/listed" && echo "ok: the image is exactly the tree" ||
-    { echo "FAIL: image and tree differ"; diff "$work/tree" "$work/listed"; failures=$((failures + 1)); }
+cmp -s "$work/tree.list" "$work/listed" && echo "ok: the image is exactly the tree" ||
+    { echo "FAIL: image and tree differ"; diff "$work/tree.list" "$work/listed"; failures=$((failures + 1)); }
 for want in "init 100755" "usr/bin/sotto-gateway 100755" "etc/sotto/gateway.conf 100644" \
     "usr/share/hunspell/en_US.dic 100644" "lib64/ld-linux-x86-64.so.2 100755"; do
     contains "the image has $want" "$work/list" "$want"
@@ -43,16 +43,16 @@ if grep -qE '(^| )(bin/sh|bin/bash|usr/bin/sh|bin/busybox)( |$)' "$work/list"; t
 else
     echo "ok: no shell in the image"
 fi
-grep -E '^(release|log-index|simulated-dir) *=' "$work/a/root/etc/sotto/gateway.conf" &&
+grep -E '^(release|log-index|simulated-dir) *=' "$work/a/tree/etc/sotto/gateway.conf" &&
     { echo "FAIL: the measured config names what depends on the measurement"; failures=$((failures + 1)); }
-contains "the measured config uses the hardware, never simulated" "$work/a/root/etc/sotto/gateway.conf" "attestation = auto"
+contains "the measured config uses the hardware, never simulated" "$work/a/tree/etc/sotto/gateway.conf" "attestation = auto"
 
 # The gateway with only the image's loader and libraries.
-expect "the gateway runs from the tree" 0 chroot "$work/a/root" /usr/bin/sotto-gateway --help
+expect "the gateway runs from the tree" 0 chroot "$work/a/tree" /usr/bin/sotto-gateway --help
 contains "and answers as the gateway" "$work/out" "Usage: sotto-gateway"
 # The measured configuration is one the gateway accepts: started as sotto-init
 # starts it, it gets past every option and stops only at the share's files.
-expect "the gateway with the image's configuration" 1 chroot "$work/a/root" /usr/bin/sotto-gateway \
+expect "the gateway with the image's configuration" 1 chroot "$work/a/tree" /usr/bin/sotto-gateway \
     --config /etc/sotto/gateway.conf --release /run/sotto-public/release.json --log-index 0
 contains "it stops at the missing share's issuer keys" "$work/err" "--issuer-keys: cannot open the issuer keys file"
 
@@ -60,7 +60,7 @@ contains "it stops at the missing share's issuer keys" "$work/err" "--issuer-key
 # (A container that forbids new mount and pid namespaces cannot run this.)
 if unshare --mount --pid --fork true 2>/dev/null; then
     expect "sotto-init without the share refuses" 1 timeout 60 unshare --mount --pid --fork \
-        chroot "$work/a/root" /init
+        chroot "$work/a/tree" /init
     contains "sotto-init names the missing share" "$work/err" \
         "/run/sotto-public/log-index: No such file or directory (is the sotto-public share attached?)"
 else
