@@ -180,6 +180,21 @@ cp "$nginx_conf" "$work/nginx.conf.orig"
 keys_url=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["keys_url"])' "$stack")
 evidence_url=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["evidence_url"])' "$stack")
 random_nonce() { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+# nginx_reload: SIGHUP, then wait until every worker of the old configuration
+# has exited. Until then an old worker may still accept a new connection, and
+# a check against one new worker proves nothing about the next request.
+nginx_reload() {
+    local old
+    old=$(pgrep -P "$nginx_pid" | tr '\n' ' ')
+    kill -HUP "$nginx_pid"
+    for _ in $(seq 1 400); do
+        local alive=0 w
+        for w in $old; do kill -0 "$w" 2>/dev/null && alive=1; done
+        [ $alive = 0 ] && [ -n "$(pgrep -P "$nginx_pid")" ] && return 0
+        sleep 0.05
+    done
+    echo "FAIL: nginx's old workers did not exit after the reload"; failures=$((failures + 1))
+}
 # relay_serves <keys file|-> <evidence file|->: /keys and/or /evidence come
 # from files instead of the gateway; waits until nginx's new workers serve them.
 relay_serves() {
@@ -193,7 +208,7 @@ for path, upstream, kind in ((sys.argv[3], "proxy_pass http://sotto_gateway/ohtt
         conf = conf.replace(upstream, "alias %s; default_type %s;" % (path, kind))
 open(sys.argv[2], "w").write(conf)
 PY
-    kill -HUP "$nginx_pid"
+    nginx_reload
     local f=$1 url=$keys_url
     [ "$f" = - ] && { f=$2; url=$evidence_url?nonce=$(random_nonce); }
     for _ in $(seq 1 200); do
@@ -204,7 +219,7 @@ PY
 }
 relay_honest() {
     cp "$work/nginx.conf.orig" "$nginx_conf"
-    kill -HUP "$nginx_pid"
+    nginx_reload
     for _ in $(seq 1 200); do
         curl -sf "$keys_url" | cmp -s - "$work/gateway.keys" && return 0
         sleep 0.05
