@@ -3,13 +3,16 @@
 # Starts a real, loopback-only Prosody (Debian's prosody 0.12) for tests and the local stack.
 #
 #   prosody-up.sh DIR --domain D --component NAME --secret S [--user NAME[@VHOST]:PASSWORD]...
-#                 [--vhost OTHER_DOMAIN]... [--c2s-port P] [--component-port P] [--configure-only]
+#                 [--vhost OTHER_DOMAIN]... [--muc ROOMS_DOMAIN] [--c2s-port P] [--component-port P]
+#                 [--configure-only]
 #   prosody-up.sh DIR --restart
 #
 # Writes DIR/prosody.cfg.lua (every listener on 127.0.0.1, at free ports unless given), registers
 # the users (in D unless @VHOST names an extra --vhost), starts Prosody in the background (as the prosody user when run as root), waits until
 # its c2s and component ports accept connections, and writes DIR/prosody.json:
-#   {"pid": N, "c2s_port": N, "component_port": N, "domain": "D", "component": "NAME"}
+#   {"pid": N, "c2s_port": N, "component_port": N, "domain": "D", "component": "NAME", "muc": "ROOMS"}
+# --muc adds a MUC service (XEP-0045) with room archives (XEP-0313) and the room option "no
+# private processing" (deploy/prosody/modules/mod_muc_sotto_acp.lua); "muc" is "" without it.
 # --configure-only writes config, users and prosody.json (pid 0) without starting; --restart
 # starts again from an existing DIR (same ports, same users). prosody-down.sh DIR stops it.
 # The facts this relies on are in PROSODY-NOTES (runuser/prosodyctl as the prosody user,
@@ -24,7 +27,8 @@ die() {
 [ $# -ge 1 ] || die "usage: prosody-up.sh DIR --domain D --component NAME --secret S [--user NAME:PASSWORD]... | DIR --restart"
 dir=$1
 shift
-domain="" component="" secret="" c2s_port="" component_port="" configure_only=0 restart=0
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+domain="" component="" muc="" secret="" c2s_port="" component_port="" configure_only=0 restart=0
 users=()
 vhosts=()
 while [ $# -gt 0 ]; do
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --secret) secret=${2:?--secret needs a value}; shift 2 ;;
     --user) users+=("${2:?--user needs NAME:PASSWORD}"); shift 2 ;;
     --vhost) vhosts+=("${2:?--vhost needs a domain}"); shift 2 ;;
+    --muc) muc=${2:?--muc needs a domain}; shift 2 ;;
     --c2s-port) c2s_port=${2:?--c2s-port needs a value}; shift 2 ;;
     --component-port) component_port=${2:?--component-port needs a value}; shift 2 ;;
     --configure-only) configure_only=1; shift ;;
@@ -80,8 +85,8 @@ port_open() {
 
 write_json() { # pid
     local tmp="$json.tmp"
-    printf '{"pid": %s, "c2s_port": %s, "component_port": %s, "domain": "%s", "component": "%s"}\n' \
-        "$1" "$c2s_port" "$component_port" "$domain" "$component" >"$tmp"
+    printf '{"pid": %s, "c2s_port": %s, "component_port": %s, "domain": "%s", "component": "%s", "muc": "%s"}\n' \
+        "$1" "$c2s_port" "$component_port" "$domain" "$component" "$muc" >"$tmp"
     mv "$tmp" "$json"
 }
 
@@ -118,6 +123,7 @@ modules_enabled = { "roster"; "saslauth"; "disco"; "ping"; "mam" }
 archive_expires_after = "1d"
 default_archive_policy = true
 modules_disabled = { "s2s"; "tls"; "offline"; "c2s_direct_tls"; "http" }
+$([ -z "$muc" ] || printf 'plugin_paths = { "%s" } -- mod_muc_sotto_acp, for the rooms below' "$dir/plugins")
 
 VirtualHost "$domain"
 $(for v in "${vhosts[@]}"; do printf 'VirtualHost "%s"\n' "$v"; done)
@@ -125,6 +131,21 @@ $(for v in "${vhosts[@]}"; do printf 'VirtualHost "%s"\n' "$v"; done)
 Component "$component"
     component_secret = "$secret"
 EOF
+    if [ -n "$muc" ]; then
+        # The module is copied next to the config: the prosody user may not
+        # be able to traverse the source tree.
+        mkdir -p "$dir/plugins"
+        cp "$here/../prosody/modules/mod_muc_sotto_acp.lua" "$dir/plugins/"
+        cat >>"$cfg" <<EOF
+
+-- Rooms (XEP-0045), their archives (XEP-0313, muc_mam) and the room option
+-- "no private processing" (mod_muc_sotto_acp).
+Component "$muc" "muc"
+    modules_enabled = { "muc_mam"; "muc_sotto_acp" }
+    muc_log_by_default = true
+    restrict_room_creation = "local"
+EOF
+    fi
     if [ "$(id -u)" -eq 0 ]; then
         chown -R prosody:prosody "$dir"
     fi
@@ -212,6 +233,7 @@ if [ $restart -eq 1 ]; then
     component_port=$(json_field component_port)
     domain=$(json_field domain)
     component=$(json_field component)
+    muc=$(json_field muc 2>/dev/null || true)
     start || die "port $c2s_port or $component_port is taken by another process (see $dir/prosody.log)"
     exit 0
 fi
@@ -221,6 +243,7 @@ fi
 [ -n "$secret" ] || die "--secret is required"
 [[ "$domain" =~ ^[a-z0-9.-]+$ ]] || die "domain '$domain' must match [a-z0-9.-]+"
 [[ "$component" =~ ^[a-z0-9.-]+$ ]] || die "component '$component' must match [a-z0-9.-]+"
+[ -z "$muc" ] || [[ "$muc" =~ ^[a-z0-9.-]+$ ]] || die "muc domain '$muc' must match [a-z0-9.-]+"
 for v in "${vhosts[@]}"; do
     [[ "$v" =~ ^[a-z0-9.-]+$ ]] || die "vhost '$v' must match [a-z0-9.-]+"
 done

@@ -257,6 +257,8 @@ doc = {
         "host": "127.0.0.1",
         "port": prosody["c2s_port"],
         "domain": domain,
+        # Chat rooms (XEP-0045) with archives and the "no private processing" option.
+        "muc": prosody.get("muc", ""),
         "users": [
             {"jid": "alice@" + domain, "password": alice},
             {"jid": "bob@" + domain, "password": bob},
@@ -348,7 +350,7 @@ cmd_up() {
     bob=$(random_secret)
     local pdir="$RT/prosody"
     "$HERE/prosody-up.sh" "$pdir" --domain "$DOMAIN" --component "$COMPONENT_JID" \
-        --secret "$secret" --user "alice:$alice" --user "bob:$bob" >/dev/null ||
+        --secret "$secret" --muc "rooms.$DOMAIN" --user "alice:$alice" --user "bob:$bob" >/dev/null ||
         stack_die "Prosody did not start (see $pdir)"
     json_field "$pdir/prosody.json" pid >"$STACK/pids/prosody"
     local cport

@@ -199,8 +199,11 @@ bool roomFormForbidsProcessing(const XmlElement &query)
         for (const auto &field : x.childrenNamed(QStringLiteral("field"))) {
             if (field.attribute(QStringLiteral("var")) != kRoomNoProcessingField)
                 continue;
-            const QString v = field.firstChild(QStringLiteral("value")).text().trimmed();
-            if (v == QLatin1String("1") || v == QLatin1String("true"))
+            // XEP-0004 3.3 boolean: "0"/"false" or "1"/"true". A value that is
+            // neither is read as the room asking: the safe side.
+            const auto value = field.firstChild(QStringLiteral("value"));
+            const QString v = value.text().trimmed();
+            if (!value.isNull() && v != QLatin1String("0") && v != QLatin1String("false"))
                 return true;
         }
     }

@@ -101,7 +101,8 @@ struct ChatDecision {
 ChatDecision decideChatProcessing(const ChatProcessingInput &input);
 // <no-private-processing xmlns='urn:sotto:acp:0'/> anywhere directly in a <message/>.
 bool messageForbidsProcessing(const XmlElement &message);
-// The muc#roominfo form of a room's disco#info query sets kRoomNoProcessingField.
+// The muc#roominfo form of a room's disco#info query sets kRoomNoProcessingField
+// (any value but "0" and "false": an unreadable one counts as set).
 bool roomFormForbidsProcessing(const XmlElement &discoInfoQuery);
 
 } // namespace sotto::client

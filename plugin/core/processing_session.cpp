@@ -166,10 +166,12 @@ void ProcessingSession::run(const QString &feature, const QString &path, const Q
     if (job->chat) {
         const ChatDecision decision = decideChatProcessing(*job->chat);
         if (!decision.allowed) {
-            ClientFailure f { decision.reason,
-                decision.requestedBy.isEmpty() ? QString()
-                                               : QStringLiteral("asked by ")
-                        + decision.requestedBy.join(QStringLiteral(", ")) };
+            QStringList why;
+            if (decision.reason == ClientError::ChatOptedOut && job->chat->roomForbidsProcessing)
+                why << QStringLiteral("the room's configuration asks for no private processing");
+            if (!decision.requestedBy.isEmpty())
+                why << QStringLiteral("asked by ") + decision.requestedBy.join(QStringLiteral(", "));
+            ClientFailure f { decision.reason, why.join(QStringLiteral("; ")) };
             QTimer::singleShot(0, this, [this, job, f] { finish(job, f); });
             return;
         }

@@ -197,6 +197,17 @@ void QXmppChannel::sendIq(
 
 void QXmppChannel::fetchArchive(const QString &with, int max, ArchiveCallback done)
 {
+    fetchMam(QString(), with, max, std::move(done));
+}
+
+void QXmppChannel::fetchRoomArchive(const QString &room, int max, ArchiveCallback done)
+{
+    fetchMam(room, QString(), max, std::move(done));
+}
+
+void QXmppChannel::fetchMam(
+    const QString &archive, const QString &with, int max, ArchiveCallback done)
+{
     if (!isConnected()) {
         QTimer::singleShot(0, this, [done] {
             done(fail(ClientError::NotConnected, std::string("the XMPP account is offline")));
@@ -223,11 +234,13 @@ void QXmppChannel::fetchArchive(const QString &with, int max, ArchiveCallback do
         done(r);
     };
     state->connections.append(connect(m_mam, &QXmppMamManager::archivedMessageReceived, this,
-        [state](const QString &queryId, const QXmppMessage &message) {
+        [state, inRoom = !archive.isEmpty()](const QString &queryId, const QXmppMessage &message) {
             if (queryId != state->queryId || message.body().isEmpty())
                 return;
             ArchivedMessage m;
-            m.from = QXmppUtils::jidToBareJid(message.from());
+            // A room's messages come from room@service/nick (XEP-0045 7.4).
+            m.from = inRoom ? QXmppUtils::jidToResource(message.from())
+                            : QXmppUtils::jidToBareJid(message.from());
             m.time = message.stamp().toUTC();
             m.text = message.body();
             for (const auto &e : message.extensions()) {
@@ -253,7 +266,7 @@ void QXmppChannel::fetchArchive(const QString &with, int max, ArchiveCallback do
             std::string("the server's message archive (XEP-0313) did not answer")));
     });
     state->queryId = m_mam->retrieveArchivedMessages(
-        QString(), QString(), with, QDateTime(), QDateTime(), page);
+        archive, QString(), with, QDateTime(), QDateTime(), page);
 }
 
 void QXmppChannel::deliver(const QString &id, const IqReply &reply)

@@ -39,7 +39,7 @@ std::optional<XmppAccount> stackAccount(const QString &stackJson, int user, QStr
 
 // One message of a chat, from the server's archive.
 struct ArchivedMessage {
-    QString from; // bare JID
+    QString from; // bare JID; in a room's archive, the author's nickname
     QDateTime time;
     QString text;
     bool noPrivateProcessing = false; // <no-private-processing xmlns='urn:sotto:acp:0'/>
@@ -67,6 +67,11 @@ public:
     // no text here, and such messages are skipped.
     using ArchiveCallback = std::function<void(const ClientResult<QVector<ArchivedMessage>> &)>;
     void fetchArchive(const QString &with, int max, ArchiveCallback done);
+    // The last `max` messages of a chat room, from the room's own archive
+    // (XEP-0313 Section 6 on a MUC service), oldest first; authors by
+    // nickname. Ask the room first (queryRoomProcessing) whether it allows
+    // private processing at all.
+    void fetchRoomArchive(const QString &room, int max, ArchiveCallback done);
 
     // How long an IQ may wait for its answer.
     void setIqTimeout(int milliseconds) { m_iqTimeoutMs = milliseconds; }
@@ -78,6 +83,9 @@ private:
     friend class IqRouter;
     void deliver(const QString &id, const IqReply &reply);
     void failAll(IqReply::Kind kind);
+    // archive: the archive's JID (empty: the account's own); with: the
+    // peer to filter on (empty: all).
+    void fetchMam(const QString &archive, const QString &with, int max, ArchiveCallback done);
 
     std::unique_ptr<QXmppClient> m_client;
     IqRouter *m_router = nullptr;     // owned by m_client

@@ -17,7 +17,7 @@ std::optional<ServiceConfig> ServiceDiscovery::cached() const
     return std::nullopt;
 }
 
-Failure<ClientError> ServiceDiscovery::iqFailure(const IqReply &reply, const QString &what)
+Failure<ClientError> iqFailure(const IqReply &reply, const QString &what)
 {
     switch (reply.kind) {
     case IqReply::Kind::Timeout:
@@ -30,6 +30,31 @@ Failure<ClientError> ServiceDiscovery::iqFailure(const IqReply &reply, const QSt
                 + (reply.errorText.isEmpty() ? QString() : QStringLiteral(" ") + reply.errorText))
                 .toStdString());
     }
+}
+
+void queryRoomProcessing(
+    XmppChannel *channel, const QString &room, std::function<void(const ClientResult<bool> &)> done)
+{
+    if (!channel || !channel->isConnected()) {
+        QTimer::singleShot(0, [done] {
+            done(fail(ClientError::NotConnected, std::string("the XMPP account is offline")));
+        });
+        return;
+    }
+    channel->sendIq(room, IqType::Get, XmlElement(QStringLiteral("query"), kDiscoInfoNs),
+        [room, done](const IqReply &reply) {
+            const QString what = QStringLiteral("disco#info of the room ") + room;
+            if (!reply.ok())
+                return done(iqFailure(reply, what));
+            bool isRoom = false;
+            for (const auto &f : reply.payload.childrenNamed(QStringLiteral("feature")))
+                isRoom = isRoom || f.attribute(QStringLiteral("var")) == kMucNs;
+            if (!isRoom)
+                return done(fail(ClientError::XmppError,
+                    (what + QStringLiteral(": no ") + kMucNs + QStringLiteral(" feature, not a room"))
+                        .toStdString()));
+            done(roomFormForbidsProcessing(reply.payload));
+        });
 }
 
 void ServiceDiscovery::discover(Callback done)

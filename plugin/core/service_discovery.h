@@ -4,6 +4,7 @@
 // reads its urn:sotto:pp:0 form (XEP-0128). The answer is cached for a TTL.
 #pragma once
 
+#include "plugin/core/policy.h"
 #include "plugin/core/service_config.h"
 #include "plugin/core/xmpp_channel.h"
 
@@ -20,6 +21,18 @@ namespace sotto::client {
 
 inline const QString kDiscoItemsNs = QStringLiteral("http://jabber.org/protocol/disco#items");
 inline const QString kDiscoInfoNs = QStringLiteral("http://jabber.org/protocol/disco#info");
+inline const QString kMucNs = QStringLiteral("http://jabber.org/protocol/muc");
+
+// An IQ that did not give a result, as the client's error: timeout,
+// disconnection, or the server's error condition and text.
+Failure<ClientError> iqFailure(const IqReply &reply, const QString &what);
+
+// Asks a chat room (XEP-0045 6.4: disco#info of the room) whether its
+// muc#roominfo form sets kRoomNoProcessingField (policy.h). Fail-closed: a
+// room that does not answer, answers an error, or is not a MUC room is an
+// error, never "processing allowed". `done` is called once, asynchronously.
+void queryRoomProcessing(
+    XmppChannel *channel, const QString &room, std::function<void(const ClientResult<bool> &)> done);
 
 class ServiceDiscovery : public QObject {
     Q_OBJECT
@@ -39,7 +52,6 @@ public:
 private:
     void queryItems(
         QStringList items, Callback done, std::optional<Failure<ClientError>> firstError);
-    static Failure<ClientError> iqFailure(const IqReply &reply, const QString &what);
 
     void finish(const ClientResult<ServiceConfig> &result);
 

@@ -233,4 +233,19 @@ TEST(ChatMarker, ReadsTheElementAndTheRoomField)
         "<field var='urn:sotto:acp:0#no-private-processing'><value>1</value></field></x></query>"));
     ASSERT_TRUE(room.has_value());
     EXPECT_TRUE(roomFormForbidsProcessing(*room));
+    const auto withValue = [](const char *value) {
+        auto q = XmlElement::parse(QStringLiteral(
+            "<query xmlns='http://jabber.org/protocol/disco#info'><x xmlns='jabber:x:data' "
+            "type='result'><field var='urn:sotto:acp:0#no-private-processing'>%1</field></x>"
+            "</query>")
+                .arg(QString::fromLatin1(value)));
+        EXPECT_TRUE(q.has_value());
+        return q ? roomFormForbidsProcessing(*q) : false;
+    };
+    EXPECT_FALSE(withValue("<value>0</value>"));
+    EXPECT_FALSE(withValue("<value>false</value>"));
+    EXPECT_FALSE(withValue("")); // no value: not set
+    EXPECT_TRUE(withValue("<value>true</value>"));
+    EXPECT_TRUE(withValue("<value>yes please</value>")); // unreadable: the safe side
+    EXPECT_TRUE(withValue("<value/>"));
 }

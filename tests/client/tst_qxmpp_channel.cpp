@@ -4,7 +4,10 @@
 // their answers come back to the caller (also disco results, which QXmpp's
 // own discovery manager would otherwise take), an IQ error carries its
 // condition, and `sotto summarize --with` reads a chat from the archive with
-// the no-private-processing marker of the message that carried it.
+// the no-private-processing marker of the message that carried it. Chat
+// rooms (XEP-0045, made by slixmpp through tests/support/xmpp_room.py):
+// the room's "no private processing" option (mod_muc_sotto_acp) is read from
+// its disco#info, and `sotto summarize --room` reads the room's archive.
 #include "plugin/core/qxmpp_channel.h"
 #include "plugin/core/service_discovery.h"
 #include "tests/client/support/wait.h"
@@ -51,6 +54,7 @@ protected:
             { prosodyDir, QStringLiteral("--domain"), QStringLiteral("sotto.test"),
                 QStringLiteral("--component"), QStringLiteral("pp.sotto.test"),
                 QStringLiteral("--secret"), QStringLiteral("component-secret"),
+                QStringLiteral("--muc"), QStringLiteral("rooms.sotto.test"),
                 QStringLiteral("--user"), QStringLiteral("alice:alice-pw"),
                 QStringLiteral("--user"), QStringLiteral("bob:bob-pw") }));
         // prosody-up.sh turns message archiving (XEP-0313) on for every message.
@@ -183,4 +187,78 @@ TEST_F(RealProsody, ArchiveGivesTheChatWithItsMarker)
         EXPECT_EQ(messages[i].noPrivateProcessing, i == 1) << i;
     }
     bob.disconnectFromServer();
+}
+
+// bob makes `room` with slixmpp, an independent client.
+static bool makeRoom(int port, const QString &passwordFile, const QString &room, QStringList extra)
+{
+    return run(QStringLiteral("/usr/bin/python3"),
+        QStringList { QStringLiteral(SOTTO_XMPP_ROOM_TOOL), QStringLiteral("--port"),
+            QString::number(port), QStringLiteral("--jid"), QStringLiteral("bob@sotto.test"),
+            QStringLiteral("--password-file"), passwordFile, QStringLiteral("--room"),
+            room + QStringLiteral("@rooms.sotto.test"), QStringLiteral("--nick"),
+            QStringLiteral("bob") }
+            + extra);
+}
+
+TEST_F(RealProsody, RoomOptionAndRoomArchive)
+{
+    const QString pw = dir.filePath(QStringLiteral("bob-pw"));
+    {
+        QFile f(pw);
+        ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write("bob-pw\n");
+    }
+    ASSERT_TRUE(makeRoom(port, pw, QStringLiteral("quiet"),
+        { QStringLiteral("--no-private-processing"), QStringLiteral("--message"),
+            QStringLiteral("Nothing to see.") }));
+    // A later form with a value that is not a boolean must not turn it off.
+    ASSERT_TRUE(makeRoom(port, pw, QStringLiteral("kept"),
+        { QStringLiteral("--no-private-processing"), QStringLiteral("--resubmit-option"),
+            QStringLiteral("maybe") }));
+    const QStringList texts = { QStringLiteral("Shall we ship on Friday?"),
+        QStringLiteral("I am off sick today."), QStringLiteral("Review first.") };
+    ASSERT_TRUE(makeRoom(port, pw, QStringLiteral("team"),
+        { QStringLiteral("--message"), texts[0], QStringLiteral("--message"), texts[1],
+            QStringLiteral("--message"), texts[2], QStringLiteral("--marker"),
+            QStringLiteral("1") }));
+
+    QXmppChannel alice;
+    connectChannel(alice, account("alice", "alice-pw"));
+    const auto ask = [&](const QString &room) {
+        Await<ClientResult<bool>> r;
+        queryRoomProcessing(&alice, room, r.callback());
+        EXPECT_TRUE(r.wait());
+        return r.value();
+    };
+    const auto quiet = ask(QStringLiteral("quiet@rooms.sotto.test"));
+    ASSERT_TRUE(quiet.ok()) << quiet.detail();
+    EXPECT_TRUE(quiet.value());
+    const auto kept = ask(QStringLiteral("kept@rooms.sotto.test"));
+    ASSERT_TRUE(kept.ok()) << kept.detail();
+    EXPECT_TRUE(kept.value());
+    const auto team = ask(QStringLiteral("team@rooms.sotto.test"));
+    ASSERT_TRUE(team.ok()) << team.detail();
+    EXPECT_FALSE(team.value());
+    // Fail-closed: no answer that could read as "allowed".
+    const auto missing = ask(QStringLiteral("nowhere@rooms.sotto.test"));
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error(), ClientError::XmppError);
+    EXPECT_NE(missing.detail().find("item-not-found"), std::string::npos) << missing.detail();
+    const auto contact = ask(QStringLiteral("bob@sotto.test"));
+    ASSERT_FALSE(contact.ok());
+    EXPECT_EQ(contact.error(), ClientError::XmppError);
+
+    Await<ClientResult<QVector<ArchivedMessage>>> archive;
+    alice.fetchRoomArchive(QStringLiteral("team@rooms.sotto.test"), 50, archive.callback());
+    ASSERT_TRUE(archive.wait());
+    ASSERT_TRUE(archive.value().ok()) << archive.value().detail();
+    const auto &messages = archive.value().value();
+    ASSERT_EQ(messages.size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(messages[i].from, QStringLiteral("bob")); // the nickname
+        EXPECT_EQ(messages[i].text, texts[i]);
+        EXPECT_TRUE(messages[i].time.isValid());
+        EXPECT_EQ(messages[i].noPrivateProcessing, i == 1) << i;
+    }
 }

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The urn:sotto:pp:0 discovery form (DESIGN.md "Discovery form"): a complete
 // form parses into a ServiceConfig; each required field missing or malformed
-// is refused with the field named; no form is ServiceNotFound.
+// is refused with the field named; no form is ServiceNotFound. A chat room's
+// disco#info (queryRoomProcessing) is fail-closed.
 #include "plugin/core/service_config.h"
 #include "plugin/core/service_discovery.h"
 
 #include "protocol/crypto/blind_rsa.h"
 #include "protocol/privacypass/token.h"
 #include "protocol/tlog/note.h"
+#include "tests/client/support/wait.h"
 
 #include <QMap>
+#include <QTimer>
 
 #include <gtest/gtest.h>
 
@@ -210,4 +213,86 @@ TEST(Iq, ErrorReplyCarriesConditionAndText)
     EXPECT_EQ(r.kind, IqReply::Kind::Error);
     EXPECT_EQ(r.errorCondition, QStringLiteral("policy-violation"));
     EXPECT_EQ(r.errorText, QStringLiteral("daily limit reached"));
+}
+
+namespace {
+
+// Answers every IQ with one prepared reply, asynchronously, and keeps what
+// was asked.
+class ScriptedChannel : public XmppChannel {
+public:
+    bool isConnected() const override { return connected; }
+    QString accountJid() const override { return QStringLiteral("alice@example.org"); }
+    void sendIq(const QString &to, IqType type, const XmlElement &payload, IqCallback done) override
+    {
+        asked.append(to + QLatin1Char(' ') + iqTypeName(type) + QLatin1Char(' ')
+            + payload.ns());
+        QTimer::singleShot(0, this, [done, r = reply] { done(r); });
+    }
+    bool connected = true;
+    IqReply reply;
+    QStringList asked;
+};
+
+ClientResult<bool> askRoom(ScriptedChannel &channel)
+{
+    test::Await<ClientResult<bool>> r;
+    queryRoomProcessing(&channel, QStringLiteral("team@rooms.example.org"), r.callback());
+    EXPECT_TRUE(r.wait());
+    return r.value();
+}
+
+IqReply roomInfo(const QString &inner)
+{
+    IqReply r;
+    r.kind = IqReply::Kind::Result;
+    r.payload = *XmlElement::parse(
+        QStringLiteral("<query xmlns='http://jabber.org/protocol/disco#info'>%1</query>").arg(inner));
+    return r;
+}
+
+} // namespace
+
+TEST(RoomQuery, ReadsTheRoomsOption)
+{
+    ScriptedChannel c;
+    c.reply = roomInfo(QStringLiteral(
+        "<feature var='http://jabber.org/protocol/muc'/><x xmlns='jabber:x:data' type='result'>"
+        "<field var='FORM_TYPE' type='hidden'><value>http://jabber.org/protocol/muc#roominfo"
+        "</value></field><field var='urn:sotto:acp:0#no-private-processing' type='boolean'>"
+        "<value>1</value></field></x>"));
+    auto r = askRoom(c);
+    ASSERT_TRUE(r.ok()) << r.detail();
+    EXPECT_TRUE(r.value());
+    EXPECT_EQ(c.asked,
+        QStringList { QStringLiteral(
+            "team@rooms.example.org get http://jabber.org/protocol/disco#info") });
+    c.reply = roomInfo(QStringLiteral("<feature var='http://jabber.org/protocol/muc'/>"));
+    r = askRoom(c);
+    ASSERT_TRUE(r.ok()) << r.detail();
+    EXPECT_FALSE(r.value()); // a room without the option (a server without the module)
+}
+
+TEST(RoomQuery, EveryFailureIsAnErrorNeverAllowed)
+{
+    ScriptedChannel c;
+    c.reply.kind = IqReply::Kind::Timeout;
+    EXPECT_EQ(askRoom(c).error(), ClientError::XmppTimeout);
+    c.reply.kind = IqReply::Kind::Disconnected;
+    EXPECT_EQ(askRoom(c).error(), ClientError::NotConnected);
+    c.reply.kind = IqReply::Kind::Error;
+    c.reply.errorCondition = QStringLiteral("item-not-found");
+    auto r = askRoom(c);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error(), ClientError::XmppError);
+    EXPECT_NE(r.detail().find("item-not-found"), std::string::npos) << r.detail();
+    // A contact's or a server's disco#info: not a room.
+    c.reply = roomInfo(QStringLiteral("<identity category='account' type='registered'/>"));
+    r = askRoom(c);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.detail().find("not a room"), std::string::npos) << r.detail();
+    c.connected = false;
+    c.asked.clear();
+    EXPECT_EQ(askRoom(c).error(), ClientError::NotConnected);
+    EXPECT_TRUE(c.asked.isEmpty());
 }

@@ -6,7 +6,8 @@
 # and the witnesses. The full flow succeeds; then failures the client can be
 # made to see on a real stack are injected (its policy refuses the simulated
 # TEE, a relay not allowed, more witnesses than cosigned, a forged trusted
-# checkpoint: fork and rollback, a chat that asked for no processing), a
+# checkpoint: fork and rollback, a chat that asked for no processing, chat
+# rooms that ask for none by their configuration or by a message), a
 # hostile relay (nginx reconfigured to serve other keys, evidence made for
 # another nonce, stale evidence), a gateway that runs other code than its
 # release statement or code that is not in the log, the relay down, and the token issuer gone
@@ -142,6 +143,41 @@ json.dump(c, open(sys.argv[2], "w"))
 PY
 refused "a participant asked for no processing" chat-opted-out \
     "$sotto" summarize "${common[@]}" --chat "$work/marked.json" --json
+
+# Chat rooms (XEP-0045) on the stack's MUC service, made by slixmpp (an
+# independent client): the room's owner sets the "no private processing"
+# option (mod_muc_sotto_acp) or not; a participant marks one message.
+rooms=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["xmpp"]["muc"])' "$stack")
+make_room() { # make_room <room> <xmpp_room.py options...>
+    local room=$1
+    shift
+    expect "bob makes the room $room (slixmpp)" 0 $py "$here/../support/xmpp_room.py" \
+        --stack "$stack" --user bob --room "$room@$rooms" --nick bob "$@"
+}
+make_room quiet --no-private-processing --message "The audit findings are confidential."
+contains "the room's disco#info shows the option set" "$work/out" \
+    '"urn:sotto:acp:0#no-private-processing": ["1"]'
+refused "a room that asks for no processing" chat-opted-out \
+    "$sotto" summarize "${common[@]}" --room "quiet@$rooms" --json
+contains "the user is told it is the room's configuration" "$work/out" "the room's configuration"
+make_room planning --message "Can we ship the release on Friday?" \
+    --message "Decided: ship Friday. Alice will do the review."
+expect "a room without the option is summarized from its archive" 0 \
+    "$sotto" summarize "${common[@]}" --room "planning@$rooms" --json
+cp "$work/out" "$work/room.json"
+expect "the room's summary has its decision" 0 $py - "$work/room.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))["result"]
+assert any("ship Friday" in d["text"] for d in r["decisions"]), r
+PY
+make_room standup --message "I am off sick today." --message "Noted, feel better." --marker 0
+refused "a room where one participant marked a message" chat-opted-out \
+    "$sotto" summarize "${common[@]}" --room "standup@$rooms" --json
+contains "the user is told who asked" "$work/out" "asked by bob"
+refused "a room that does not exist" xmpp-error \
+    "$sotto" summarize "${common[@]}" --room "nowhere@$rooms" --json
+refused "a contact is not a room" xmpp-error \
+    "$sotto" summarize "${common[@]}" --room "bob@sotto.test" --json
 
 # A trusted checkpoint this profile "saw" before, of the same size with
 # another root (a fork), then of a larger size (a rollback).

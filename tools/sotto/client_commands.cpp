@@ -40,8 +40,8 @@ int usage(const char *command, std::FILE *out = stderr)
 {
     std::fprintf(out,
         "usage: sotto summarize (--stack STACK.json [--user N] | --account JID --password-file F\n"
-        "                        [--host H] [--port P]) (--chat CHAT.json | --with JID [--last "
-        "N])\n"
+        "                        [--host H] [--port P])\n"
+        "                        (--chat CHAT.json | --with JID [--last N] | --room ROOM [--last N])\n"
         "                        [--json]\n"
         "                        [--lang L] [--max-points N] [--profile DIR] [--policy FILE]\n"
         "       sotto rewrite (--stack ... | --account ...) --style "
@@ -49,7 +49,9 @@ int usage(const char *command, std::FILE *out = stderr)
         "                        [--json] [--lang L] [--profile DIR] [--policy FILE] [TEXT|-]\n"
         "       sotto status (--stack ... | --account ...) [--json] [--profile DIR] [--policy "
         "FILE]\n"
-        "--with reads the last N (50) messages with JID from your server's archive (XEP-0313).\n"
+        "--with reads the last N (50) messages with JID from your server's archive (XEP-0313);\n"
+        "--room those of a chat room from the room's archive, unless the room asks for no\n"
+        "private processing (its urn:sotto:acp:0#no-private-processing option).\n"
         "CHAT.json is {\"messages\":[{\"from\",\"time\",\"text\"}]}; a message may carry\n"
         "\"no_private_processing\": true (the participant's urn:sotto:acp:0 marker).\n");
     (void)command;
@@ -309,7 +311,7 @@ int runSummarize(Args args)
     if (asksForHelp(args))
         return usage("summarize", stdout);
     auto valued = kAccountOptions;
-    valued.insert({ "--chat", "--with", "--max-points", "--last" });
+    valued.insert({ "--chat", "--with", "--room", "--max-points", "--last" });
     Options o(valued, { "--json" });
     if (!o.parse(args) || !o.positional().empty()) {
         if (!o.error().empty())
@@ -318,7 +320,8 @@ int runSummarize(Args args)
     }
     const auto chatFile = o.value("--chat");
     const auto with = o.value("--with");
-    if (chatFile.has_value() == with.has_value())
+    const auto room = o.value("--room");
+    if (int(chatFile.has_value()) + int(with.has_value()) + int(room.has_value()) != 1)
         return usage("summarize");
     App app;
     // The markers stay on this side: the gateway gets from, time, text only.
@@ -370,24 +373,42 @@ int runSummarize(Args args)
                 });
             });
     };
+    // These outlive the calls that start the XMPP queries: runner.exec runs
+    // the event loop until the answer is reported.
+    const auto failed = [&](const ClientFailure &f) {
+        runner.report(std::nullopt, f, VerificationReport {}, {});
+    };
+    const auto fromArchive = [&](const QString &what) {
+        return [&, what](const client::ClientResult<QVector<client::ArchivedMessage>> &archive) {
+            if (!archive.ok())
+                return failed(client::toFailure(archive.failure()));
+            for (const auto &m : *archive)
+                add(m.from, m.time.toString(Qt::ISODate), m.text, m.noPrivateProcessing);
+            if (messages.isEmpty())
+                return failed({ client::ClientError::XmppError,
+                    QStringLiteral("the archive holds no readable message ") + what });
+            summarize();
+        };
+    };
     return runner.exec([&] {
-        if (!with)
+        if (chatFile)
             return summarize();
         // --with: the chat from the account's server archive (XEP-0313).
-        runner.channel()->fetchArchive(q(*with), *last,
-            [&](const client::ClientResult<QVector<client::ArchivedMessage>> &archive) {
-                if (!archive.ok())
-                    return runner.report(std::nullopt, client::toFailure(archive.failure()),
-                        VerificationReport {}, {});
-                for (const auto &m : *archive)
-                    add(m.from, m.time.toString(Qt::ISODate), m.text, m.noPrivateProcessing);
-                if (messages.isEmpty())
-                    return runner.report(std::nullopt,
-                        ClientFailure { client::ClientError::XmppError,
-                            QStringLiteral("the archive holds no readable message with ")
-                                + q(*with) },
-                        VerificationReport {}, {});
-                summarize();
+        if (with)
+            return runner.channel()->fetchArchive(
+                q(*with), *last, fromArchive(QStringLiteral("with ") + q(*with)));
+        // --room: the room's own answer first. A room that cannot be asked is
+        // not summarized (fail-closed); one that asks for no processing is not
+        // read at all, and the session refuses it with the reason.
+        client::queryRoomProcessing(
+            runner.channel(), q(*room), [&](const client::ClientResult<bool> &forbids) {
+                if (!forbids.ok())
+                    return failed(client::toFailure(forbids.failure()));
+                markers.roomForbidsProcessing = *forbids;
+                if (*forbids)
+                    return summarize();
+                runner.channel()->fetchRoomArchive(
+                    q(*room), *last, fromArchive(QStringLiteral("in ") + q(*room)));
             });
     });
 }
