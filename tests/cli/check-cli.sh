@@ -44,7 +44,10 @@ if "$sotto" help 2>&1 | grep -q summarize; then
         contains "on standard output" "$work/out" "usage: sotto summarize"
         expect "$c with an unknown option is a usage error" 2 "$sotto" "$c" --bogus
     done
-    expect "summarize needs --chat or --with" 2 "$sotto" summarize --stack "$work/none.json"
+    expect "summarize needs --chat, --with or --room" 2 "$sotto" summarize --stack "$work/none.json"
+    expect "summarize takes one of --chat, --with, --room" 2 "$sotto" summarize \
+        --stack "$work/none.json" --with bob@example.org --room team@rooms.example.org
+    expect "--room needs a value" 2 "$sotto" summarize --stack "$work/none.json" --room
 fi
 
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }
