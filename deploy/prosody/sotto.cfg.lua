@@ -19,3 +19,9 @@ Component "pp.example.org"
 -- users' host by hand, in the VirtualHost section of prosody.cfg.lua:
 --   VirtualHost "example.org"
 --       disco_items = { { "sotto.example.net", "Sotto private processing" } }
+
+-- Optional (docs/ADMIN.md "Optional: chat rooms"): the room option "no private processing",
+-- with deploy/prosody/modules/mod_muc_sotto_acp.lua installed in a folder named by plugin_paths
+-- (in the GLOBAL section), on your existing MUC component:
+--   Component "rooms.example.org" "muc"
+--       modules_enabled = { "muc_mam"; "muc_sotto_acp" }
