@@ -25,8 +25,11 @@
 //	bench-append N                build an N-entry tree with StoredHashes
 //	bench-audit DIR VKEY          recompute a whole log from its bundles and
 //	                              compare every tile (what `sotto audit` does)
+//	bench-proofs DIR VKEY         inclusion and consistency proofs for 1,000
+//	                              leaves, proved and checked (see benchProofs)
 //
-// The bench commands print one JSON line: {"impl","op","entries","seconds"}.
+// bench-append and bench-audit print one JSON line: {"impl","op","entries","seconds"};
+// bench-proofs one line per hash reader (see benchProofs).
 package main
 
 import (
@@ -41,6 +44,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -285,17 +289,23 @@ func sign(name, textFile, outDir string) {
 	}
 }
 
+// storeReader reads x/mod's stored hashes from an in-memory store that
+// grows as records are appended.
+func storeReader(store *[]tlog.Hash) tlog.HashReader {
+	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(indexes))
+		for i, x := range indexes {
+			out[i] = (*store)[x]
+		}
+		return out, nil
+	})
+}
+
 // benchAppend stores an n-entry tree the way a Go log server does: each
 // record's StoredHashes appended to an in-memory hash store.
 func benchAppend(n int64) {
 	store := make([]tlog.Hash, 0, tlog.StoredHashCount(n))
-	reader := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
-		for i, x := range indexes {
-			out[i] = store[x]
-		}
-		return out, nil
-	})
+	reader := storeReader(&store)
 	start := time.Now()
 	entry := make([]byte, 330)
 	for i := int64(0); i < n; i++ {
@@ -374,6 +384,118 @@ func benchAudit(dir, vkey string) {
 		cp.tree.N, elapsed.Seconds())
 }
 
+// memTiles reads each tile of a log directory once and keeps it in memory.
+type memTiles struct {
+	dirTiles
+	cache map[tlog.Tile][]byte
+}
+
+func (m memTiles) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
+	out := make([][]byte, len(tiles))
+	for i, t := range tiles {
+		if data, ok := m.cache[t]; ok {
+			out[i] = data
+			continue
+		}
+		data, err := m.dirTiles.ReadTiles([]tlog.Tile{t})
+		if err != nil {
+			return nil, err
+		}
+		m.cache[t], out[i] = data[0], data[0]
+	}
+	return out, nil
+}
+
+// cpuSeconds is this process's user + system time so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		fail("getrusage: %v", err)
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// benchProofs times x/mod's proofs in the log at DIR for 1,000 pseudo-random
+// leaves (and tree sizes leaf+1), the LCG of bench/bench_tlog.cpp's
+// proofTree(): ProveRecord + CheckRecord, ProveTree + CheckTree, with two
+// hash readers: x/mod's stored hashes in memory (every interior node kept:
+// what a Go log server has) and TileHashReader over the log's tiles held in
+// memory (what a Go client has; it also checks each tile against the root).
+// One JSON line per reader, microseconds per operation, wall and CPU.
+func benchProofs(dir, vkey string) {
+	cp := readCheckpoint(strings.TrimSuffix(dir, "/")+"/checkpoint", vkey)
+	n := cp.tree.N
+	var picks []int64
+	x := uint64(1)
+	for i := 0; i < 1000; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+		picks = append(picks, int64((x>>33)%uint64(n)))
+	}
+	store := make([]tlog.Hash, 0, tlog.StoredHashCount(n))
+	stored := storeReader(&store)
+	var leaves []tlog.Hash
+	for b := int64(0); b*(1<<height) < n; b++ {
+		for _, e := range readBundle(dir, b, n) {
+			leaves = append(leaves, tlog.RecordHash(e))
+			hashes, err := tlog.StoredHashes(int64(len(leaves)-1), e, stored)
+			if err != nil {
+				fail("StoredHashes: %v", err)
+			}
+			store = append(store, hashes...)
+		}
+	}
+	tiles := tlog.TileHashReader(cp.tree, memTiles{dirTiles{dir}, map[tlog.Tile][]byte{}})
+	for _, r := range []struct {
+		name   string
+		reader tlog.HashReader
+	}{{"stored", stored}, {"tiles", tiles}} {
+		oldRoots := make([]tlog.Hash, len(picks))
+		for i, p := range picks {
+			h, err := tlog.TreeHash(p+1, stored)
+			if err != nil {
+				fail("TreeHash: %v", err)
+			}
+			oldRoots[i] = h
+		}
+		timed := func(f func(i int, p int64)) (float64, float64) {
+			w, c := time.Now(), cpuSeconds()
+			for i, p := range picks {
+				f(i, p)
+			}
+			k := float64(len(picks))
+			return time.Since(w).Seconds() / k * 1e6, (cpuSeconds() - c) / k * 1e6
+		}
+		records := make([]tlog.RecordProof, len(picks))
+		trees := make([]tlog.TreeProof, len(picks))
+		pw, pc := timed(func(i int, p int64) {
+			var err error
+			if records[i], err = tlog.ProveRecord(n, p, r.reader); err != nil {
+				fail("ProveRecord: %v", err)
+			}
+		})
+		cw, cc := timed(func(i int, p int64) {
+			if err := tlog.CheckRecord(records[i], n, cp.tree.Hash, p, leaves[p]); err != nil {
+				fail("CheckRecord: %v", err)
+			}
+		})
+		tw, tc := timed(func(i int, p int64) {
+			var err error
+			if trees[i], err = tlog.ProveTree(n, p+1, r.reader); err != nil {
+				fail("ProveTree: %v", err)
+			}
+		})
+		vw, vc := timed(func(i int, p int64) {
+			if err := tlog.CheckTree(trees[i], n, cp.tree.Hash, p+1, oldRoots[i]); err != nil {
+				fail("CheckTree: %v", err)
+			}
+		})
+		fmt.Printf("{\"impl\":\"go-x-mod\",\"op\":\"proofs\",\"reader\":\"%s\",\"entries\":%d,"+
+			"\"prove_inclusion_us\":[%.3f,%.3f],\"check_inclusion_us\":[%.3f,%.3f],"+
+			"\"prove_consistency_us\":[%.3f,%.3f],\"check_consistency_us\":[%.3f,%.3f]}\n",
+			r.name, n, pw, pc, cw, cc, tw, tc, vw, vc)
+	}
+}
+
 func main() {
 	a := os.Args[1:]
 	switch {
@@ -401,9 +523,12 @@ func main() {
 		benchAppend(n)
 	case len(a) == 3 && a[0] == "bench-audit":
 		benchAudit(a[1], a[2])
+	case len(a) == 3 && a[0] == "bench-proofs":
+		benchProofs(a[1], a[2])
 	default:
 		fmt.Fprintln(os.Stderr, "usage: tlogpeer verify-checkpoint VKEY FILE | prove DIR VKEY [STRIDE] | "+
-			"consistency DIR VKEY OLDFILE | sign NAME TEXTFILE OUTDIR | bench-append N | bench-audit DIR VKEY")
+			"consistency DIR VKEY OLDFILE | sign NAME TEXTFILE OUTDIR | bench-append N | bench-audit DIR VKEY | "+
+			"bench-proofs DIR VKEY")
 		os.Exit(2)
 	}
 }
