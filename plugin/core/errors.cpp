@@ -40,6 +40,8 @@ constexpr ErrorText kErrors[] = {
             "sotto::client", "None of the service's relays is allowed by your policy") },
     { ClientError::PolicyFileInvalid, "policy-file-invalid",
         QT_TRANSLATE_NOOP("sotto::client", "The administrator's policy file cannot be read") },
+    { ClientError::ChatSettingsInvalid, "chat-settings-invalid",
+        QT_TRANSLATE_NOOP("sotto::client", "Your per-chat settings cannot be read or saved") },
     { ClientError::NoTokens, "no-tokens",
         QT_TRANSLATE_NOOP(
             "sotto::client", "No tokens left, and your server could not give new ones") },

@@ -26,6 +26,7 @@ enum class ClientError {
     ChatTurnedOff,      // the user turned private processing off for this chat
     RelayNotAllowed,    // none of the service's relays is allowed by policy
     PolicyFileInvalid,  // the admin policy file cannot be read
+    ChatSettingsInvalid, // the user's per-chat settings cannot be read or saved
     // Tokens.
     NoTokens,            // the wallet is empty and could not be refilled
     IssuerNotAuthorized, // not-authorized from the component

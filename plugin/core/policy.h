@@ -87,6 +87,9 @@ struct ChatMessageMarker {
 };
 
 struct ChatProcessingInput {
+    // The chat's bare JID (contact or room), when known: ProcessingSession
+    // then also reads the user's per-chat setting (chat_settings.h).
+    QString chatJid;
     bool userOptedOut = false;          // the user turned processing off for this chat
     bool roomForbidsProcessing = false; // the MUC room's form sets the field
     QVector<ChatMessageMarker> messages;

@@ -47,6 +47,7 @@ ProcessingSession::ProcessingSession(XmppChannel *channel, SessionOptions option
           m_http, QDir(m_options.profileDir).filePath(QStringLiteral("trust")), this))
     , m_requester(new PrivateRequest(m_http, this))
     , m_history(QDir(m_options.profileDir).filePath(QStringLiteral("history.jsonl")))
+    , m_chats(QDir(m_options.profileDir).filePath(QStringLiteral("chats.json")))
 { }
 
 ClientStatus ProcessingSession::init()
@@ -162,7 +163,17 @@ void ProcessingSession::run(const QString &feature, const QString &path, const Q
     job->total.start();
     job->step.start();
 
-    // The chat's markers are checked before anything leaves the client.
+    // The user's own choice for this chat, then the chat's markers, are
+    // checked before anything leaves the client.
+    if (job->chat && !job->chat->chatJid.isEmpty()) {
+        const auto off = m_chats.isTurnedOff(job->chat->chatJid);
+        if (!off.ok()) {
+            const ClientFailure f = toFailure(off.failure());
+            QTimer::singleShot(0, this, [this, job, f] { finish(job, f); });
+            return;
+        }
+        job->chat->userOptedOut = job->chat->userOptedOut || *off;
+    }
     if (job->chat) {
         const ChatDecision decision = decideChatProcessing(*job->chat);
         if (!decision.allowed) {

@@ -12,6 +12,7 @@
 // not, leaves a content-free entry in the history.
 #pragma once
 
+#include "plugin/core/chat_settings.h"
 #include "plugin/core/evidence_verifier.h"
 #include "plugin/core/http.h"
 #include "plugin/core/policy.h"
@@ -73,6 +74,8 @@ public:
     TokenWallet *wallet() const { return m_wallet; }
     HttpClient *http() const { return m_http; }
     const RequestHistory &history() const { return m_history; }
+    // The chats the user turned processing off for (the profile's chats.json).
+    const ChatSettings &chatSettings() const { return m_chats; }
     // Forget the verified key (e.g. after a failure elsewhere).
     void invalidateVerification() { m_verified.reset(); }
 
@@ -101,6 +104,7 @@ private:
     EvidenceVerifier *m_verifier;
     PrivateRequest *m_requester;
     RequestHistory m_history;
+    ChatSettings m_chats;
     std::optional<VerifiedService> m_verified;
     bool m_verifying = false;
     std::vector<std::function<void(const ClientResult<VerifiedService> &)>> m_verifyWaiters;

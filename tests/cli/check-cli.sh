@@ -39,7 +39,7 @@ expect "demo takes no arguments" 2 "$sotto" demo --bogus
 
 # The client commands (built with Qt): --help is an answer, a wrong option a usage error.
 if "$sotto" help 2>&1 | grep -q summarize; then
-    for c in summarize rewrite status; do
+    for c in summarize rewrite status chat; do
         expect "$c --help prints its usage" 0 "$sotto" "$c" --help
         contains "on standard output" "$work/out" "usage: sotto summarize"
         expect "$c with an unknown option is a usage error" 2 "$sotto" "$c" --bogus
@@ -48,6 +48,11 @@ if "$sotto" help 2>&1 | grep -q summarize; then
     expect "summarize takes one of --chat, --with, --room" 2 "$sotto" summarize \
         --stack "$work/none.json" --with bob@example.org --room team@rooms.example.org
     expect "--room needs a value" 2 "$sotto" summarize --stack "$work/none.json" --room
+    expect "chat needs off, on or list" 2 "$sotto" chat --profile "$work/p" maybe bob@example.org
+    expect "chat off needs a JID" 2 "$sotto" chat --profile "$work/p" off "not a jid"
+    expect "chat off writes the profile" 0 "$sotto" chat --profile "$work/p" off bob@example.org
+    expect "chat list reads it" 0 "$sotto" chat --profile "$work/p" list
+    contains "chat list names the chat" "$work/out" "bob@example.org"
 fi
 
 [ "$failures" -eq 0 ] || { echo "$failures check(s) failed"; exit 1; }

@@ -9,7 +9,9 @@
 #include "tests/client/support/run_result.h"
 #include "tests/client/support/wait.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 
@@ -51,7 +53,7 @@ protected:
         f.write("[policy]\n" + ini);
     }
 
-    RunResult summarize(ProcessingSession &s, bool marker = false)
+    RunResult summarize(ProcessingSession &s, bool marker = false, const QString &chatJid = {})
     {
         const QJsonArray messages {
             QJsonObject { { QStringLiteral("from"), QStringLiteral("bob@sotto.test") },
@@ -62,6 +64,7 @@ protected:
                 { QStringLiteral("text"), QStringLiteral("Yes, after the review.") } },
         };
         ChatProcessingInput chat;
+        chat.chatJid = chatJid;
         chat.messages = { { QStringLiteral("bob@sotto.test"), false },
             { QStringLiteral("carol@sotto.test"), marker } };
         Await<RunResult> done;
@@ -230,6 +233,38 @@ TEST_F(Pipeline, ChatMarkerStopsBeforeAnyNetwork)
     ASSERT_TRUE(r.failure.has_value());
     EXPECT_EQ(r.failure->code, ClientError::ChatOptedOut);
     EXPECT_TRUE(r.failure->detail.contains(QStringLiteral("carol@sotto.test")));
+    EXPECT_EQ(service->posts(), 0);
+    EXPECT_EQ(service->gets(), 0);
+}
+
+TEST_F(Pipeline, ChatTurnedOffByTheUserStopsBeforeAnyNetwork)
+{
+    auto s = session();
+    ASSERT_TRUE(s->chatSettings().setTurnedOff(QStringLiteral("Bob@Sotto.test"), true).ok());
+    const RunResult r = summarize(*s, false, QStringLiteral("bob@sotto.test/laptop"));
+    ASSERT_TRUE(r.failure.has_value());
+    EXPECT_EQ(r.failure->code, ClientError::ChatTurnedOff);
+    EXPECT_EQ(service->posts(), 0);
+    EXPECT_EQ(service->gets(), 0);
+    // Another chat is not concerned; allowed again, this one goes through.
+    const RunResult other = summarize(*s, false, QStringLiteral("carol@sotto.test"));
+    EXPECT_FALSE(other.failure.has_value()) << other.failure->describe().toStdString();
+    ASSERT_TRUE(s->chatSettings().setTurnedOff(QStringLiteral("bob@sotto.test"), false).ok());
+    const RunResult again = summarize(*s, false, QStringLiteral("bob@sotto.test"));
+    EXPECT_FALSE(again.failure.has_value()) << again.failure->describe().toStdString();
+}
+
+TEST_F(Pipeline, UnreadableChatSettingsSendNothing)
+{
+    auto s = session();
+    QFile f(s->chatSettings().path());
+    ASSERT_TRUE(QDir().mkpath(QFileInfo(f).absolutePath()));
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write("{\"version\": 0, \"turned_off\": \"bob@sotto.test\"}");
+    f.close();
+    const RunResult r = summarize(*s, false, QStringLiteral("bob@sotto.test"));
+    ASSERT_TRUE(r.failure.has_value());
+    EXPECT_EQ(r.failure->code, ClientError::ChatSettingsInvalid);
     EXPECT_EQ(service->posts(), 0);
     EXPECT_EQ(service->gets(), 0);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Policy: the four layers (defaults < server form < admin file < user where
-// allowed), the admin file's strict reading, and the no-processing marker.
+// allowed), the admin file's strict reading, the no-processing marker, and
+// the user's per-chat settings file.
+#include "plugin/core/chat_settings.h"
 #include "plugin/core/policy.h"
 
 #include <QFile>
@@ -248,4 +250,60 @@ TEST(ChatMarker, ReadsTheElementAndTheRoomField)
     EXPECT_TRUE(withValue("<value>true</value>"));
     EXPECT_TRUE(withValue("<value>yes please</value>")); // unreadable: the safe side
     EXPECT_TRUE(withValue("<value/>"));
+}
+
+TEST(ChatSettings, TurnsChatsOffAndOnInAPrivateFile)
+{
+    QTemporaryDir dir;
+    const ChatSettings chats(dir.filePath(QStringLiteral("profile/chats.json")));
+    auto none = chats.turnedOff();
+    ASSERT_TRUE(none.ok()); // no file: nothing turned off
+    EXPECT_TRUE(none->isEmpty());
+    ASSERT_TRUE(chats.setTurnedOff(QStringLiteral("Team@Rooms.Example.org/alice"), true).ok());
+    ASSERT_TRUE(chats.setTurnedOff(QStringLiteral("bob@example.org"), true).ok());
+    ASSERT_TRUE(chats.setTurnedOff(QStringLiteral("bob@example.org"), true).ok()); // once
+    EXPECT_EQ(*chats.turnedOff(),
+        (QStringList { QStringLiteral("bob@example.org"), QStringLiteral("team@rooms.example.org") }));
+    EXPECT_TRUE(*chats.isTurnedOff(QStringLiteral("team@rooms.example.org")));
+    EXPECT_TRUE(*chats.isTurnedOff(QStringLiteral("BOB@example.org/phone")));
+    EXPECT_FALSE(*chats.isTurnedOff(QStringLiteral("carol@example.org")));
+    EXPECT_EQ(QFile(chats.path()).permissions()
+            & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                | QFileDevice::WriteOther),
+        QFileDevice::Permissions {});
+    ASSERT_TRUE(chats.setTurnedOff(QStringLiteral("bob@example.org"), false).ok());
+    EXPECT_EQ(*chats.turnedOff(), QStringList { QStringLiteral("team@rooms.example.org") });
+    // Not a JID: refused, the file unchanged.
+    for (const char *bad : { "", "@example.org", "a@b@c", "bob@", "two words@example.org" }) {
+        const auto s = chats.setTurnedOff(QString::fromLatin1(bad), true);
+        EXPECT_FALSE(s.ok()) << bad;
+    }
+    EXPECT_EQ(*chats.turnedOff(), QStringList { QStringLiteral("team@rooms.example.org") });
+}
+
+TEST(ChatSettings, AFileThatCannotBeReadIsAnErrorNeverAnEmptyList)
+{
+    QTemporaryDir dir;
+    const ChatSettings chats(dir.filePath(QStringLiteral("chats.json")));
+    const auto withFile = [&](const QByteArray &bytes) {
+        QFile f(chats.path());
+        EXPECT_TRUE(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(bytes);
+        f.close();
+        const auto r = chats.isTurnedOff(QStringLiteral("bob@example.org"));
+        EXPECT_FALSE(r.ok()) << bytes.left(60).toStdString();
+        return r.ok() ? ClientError::ChatTurnedOff : r.error();
+    };
+    for (const QByteArray &bytes : { QByteArray("not json"), QByteArray("[]"),
+             QByteArray("{\"version\":1,\"turned_off\":[]}"),
+             QByteArray("{\"version\":0}"),
+             QByteArray("{\"version\":0,\"turned_off\":{}}"),
+             QByteArray("{\"version\":0,\"turned_off\":[7]}"),
+             QByteArray("{\"version\":0,\"turned_off\":[\"no jid\"]}"),
+             QByteArray("{\"version\":0,\"turned_off\":[\"bob@example.org\"") })
+        EXPECT_EQ(withFile(bytes), ClientError::ChatSettingsInvalid);
+    // Oversized.
+    EXPECT_EQ(withFile(QByteArray(2 * 1024 * 1024, ' ')), ClientError::ChatSettingsInvalid);
+    // A bad file is not overwritten by a change either.
+    EXPECT_FALSE(chats.setTurnedOff(QStringLiteral("carol@example.org"), true).ok());
 }

@@ -170,6 +170,16 @@ import json, sys
 r = json.load(open(sys.argv[1]))["result"]
 assert any("ship Friday" in d["text"] for d in r["decisions"]), r
 PY
+# The user's own per-chat switch (the profile's chats.json), for a room and a contact.
+expect "the user turns private processing off for the room" 0 \
+    "$sotto" chat off "planning@$rooms" --stack "$stack" --profile "$profile"
+refused "a room the user turned off" chat-turned-off \
+    "$sotto" summarize "${common[@]}" --room "planning@$rooms" --json
+expect "chat list shows it" 0 "$sotto" chat list --stack "$stack" --profile "$profile" --json
+contains "chat list names the room" "$work/out" "\"planning@$rooms\""
+expect "and back on" 0 "$sotto" chat on "planning@$rooms" --stack "$stack" --profile "$profile"
+expect "the room is summarized again" 0 \
+    "$sotto" summarize "${common[@]}" --room "planning@$rooms" --json
 make_room standup --message "I am off sick today." --message "Noted, feel better." --marker 0
 refused "a room where one participant marked a message" chat-opted-out \
     "$sotto" summarize "${common[@]}" --room "standup@$rooms" --json

@@ -49,9 +49,13 @@ int usage(const char *command, std::FILE *out = stderr)
         "                        [--json] [--lang L] [--profile DIR] [--policy FILE] [TEXT|-]\n"
         "       sotto status (--stack ... | --account ...) [--json] [--profile DIR] [--policy "
         "FILE]\n"
+        "       sotto chat off|on JID (--stack ... | --account JID | --profile DIR)\n"
+        "       sotto chat list (--stack ... | --account JID | --profile DIR) [--json]\n"
         "--with reads the last N (50) messages with JID from your server's archive (XEP-0313);\n"
         "--room those of a chat room from the room's archive, unless the room asks for no\n"
         "private processing (its urn:sotto:acp:0#no-private-processing option).\n"
+        "chat off JID: never send this contact's or room's chat to private processing (on: allow\n"
+        "it again); summarize --with/--room refuses a chat turned off.\n"
         "CHAT.json is {\"messages\":[{\"from\",\"time\",\"text\"}]}; a message may carry\n"
         "\"no_private_processing\": true (the participant's urn:sotto:acp:0 marker).\n");
     (void)command;
@@ -98,6 +102,19 @@ struct Setup {
     bool developmentStack = false; // --stack: the local stack's simulated TEE is accepted
 };
 
+// Where a profile lives: next to the local stack's file for its accounts,
+// else in the user's data folder; --profile overrides both.
+QString stackProfileDir(const QString &stackJson, const QString &jid)
+{
+    return QFileInfo(stackJson).absoluteDir().filePath(QStringLiteral("client-profile/") + jid);
+}
+
+QString accountProfileDir(const QString &jid)
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + QStringLiteral("/sotto/") + jid;
+}
+
 // The account from --stack (DESIGN.md "Local stack") or --account.
 std::optional<Setup> readSetup(const Options &o, const char *command)
 {
@@ -115,8 +132,7 @@ std::optional<Setup> readSetup(const Options &o, const char *command)
             return std::nullopt;
         }
         s.account = *account;
-        s.profileDir = QFileInfo(q(*stack)).absoluteDir().filePath(
-            QStringLiteral("client-profile/") + s.account.jid);
+        s.profileDir = stackProfileDir(q(*stack), s.account.jid);
     } else if (auto jid = o.value("--account")) {
         auto passwordFile = o.value("--password-file");
         if (!passwordFile) {
@@ -138,8 +154,7 @@ std::optional<Setup> readSetup(const Options &o, const char *command)
         if (!port)
             return std::nullopt;
         s.account.port = *port;
-        s.profileDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-            + QStringLiteral("/sotto/") + s.account.jid;
+        s.profileDir = accountProfileDir(s.account.jid);
     } else {
         usage(command);
         return std::nullopt;
@@ -394,6 +409,7 @@ int runSummarize(Args args)
         if (chatFile)
             return summarize();
         // --with: the chat from the account's server archive (XEP-0313).
+        markers.chatJid = q(with ? *with : *room);
         if (with)
             return runner.channel()->fetchArchive(
                 q(*with), *last, fromArchive(QStringLiteral("with ") + q(*with)));
@@ -496,6 +512,71 @@ int runStatus(Args args)
             QCoreApplication::exit(failure ? kExitFailure : kExitOk);
         });
     });
+}
+
+int runChat(Args args)
+{
+    if (asksForHelp(args))
+        return usage("chat", stdout);
+    Options o({ "--stack", "--user", "--account", "--profile" }, { "--json" });
+    if (!o.parse(args)) {
+        std::fprintf(stderr, "sotto chat: %s\n", o.error().c_str());
+        return usage("chat");
+    }
+    const auto &pos = o.positional();
+    const bool list = pos.size() == 1 && pos[0] == "list";
+    const bool set = pos.size() == 2 && (pos[0] == "off" || pos[0] == "on");
+    if (!list && !set)
+        return usage("chat");
+    // The profile: the same folder summarize and the Psi+ plugin use.
+    QString profile;
+    if (auto p = o.value("--profile")) {
+        profile = q(*p);
+    } else if (auto stack = o.value("--stack")) {
+        const auto userIndex = intOption(o, "--user", 0);
+        if (!userIndex)
+            return kExitUsage;
+        QString error;
+        auto account = client::stackAccount(q(*stack), *userIndex, &error);
+        if (!account) {
+            errLine(QStringLiteral("sotto chat: ") + error);
+            return kExitFailure;
+        }
+        profile = stackProfileDir(q(*stack), account->jid);
+    } else if (auto jid = o.value("--account")) {
+        profile = accountProfileDir(q(*jid));
+    } else {
+        return usage("chat");
+    }
+    const client::ChatSettings chats(QDir(profile).filePath(QStringLiteral("chats.json")));
+    if (set) {
+        const QString jid = q(pos[1]);
+        if (client::ChatSettings::normalize(jid).isEmpty()) {
+            errLine(QStringLiteral("sotto chat: \"%1\" is not a chat's address (a JID)").arg(jid));
+            return kExitUsage;
+        }
+        if (auto s = chats.setTurnedOff(jid, pos[0] == "off"); !s.ok()) {
+            errLine(QStringLiteral("sotto chat: ") + client::toFailure(s.failure()).describe());
+            return kExitFailure;
+        }
+        std::printf("%s: private processing %s\n",
+            client::ChatSettings::normalize(jid).toLocal8Bit().constData(),
+            pos[0] == "off" ? "turned off" : "allowed");
+        return kExitOk;
+    }
+    const auto off = chats.turnedOff();
+    if (!off.ok()) {
+        errLine(QStringLiteral("sotto chat: ") + client::toFailure(off.failure()).describe());
+        return kExitFailure;
+    }
+    if (o.has("--json")) {
+        const QJsonObject j { { QStringLiteral("turned_off"), QJsonArray::fromStringList(*off) } };
+        std::printf("%s\n", QJsonDocument(j).toJson(QJsonDocument::Compact).constData());
+    } else {
+        for (const auto &jid : *off)
+            std::printf("%s\n", jid.toLocal8Bit().constData());
+    }
+    return kExitOk;
 }
 
 } // namespace sotto::cli

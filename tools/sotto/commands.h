@@ -23,6 +23,7 @@ int runLog(Args args);
 int runSummarize(Args args);
 int runRewrite(Args args);
 int runStatus(Args args);
+int runChat(Args args);
 int runAttest(Args args);
 int runWitness(Args args);
 int runAudit(Args args);

@@ -24,6 +24,10 @@ constexpr Command kCommands[] = {
     { "attest", "verify or show AMD SEV-SNP evidence (attest --help)", sotto::cli::runAttest },
     { "audit", "verify the whole release log and list releases (audit --help)",
         sotto::cli::runAudit },
+#ifdef SOTTO_HAVE_CLIENT
+    { "chat", "turn private processing off or on for one chat (chat --help)",
+        sotto::cli::runChat },
+#endif
     { "demo", "show each step of one Oblivious HTTP round trip, in process (the whole path: ./sotto demo)", sotto::cli::runDemo },
     { "log", "write the release transparency log (log --help)", sotto::cli::runLog },
     { "ohttp", "work with OHTTP key configurations (ohttp keys --help)", sotto::cli::runOhttp },
