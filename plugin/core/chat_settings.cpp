@@ -26,10 +26,10 @@ Failure<ClientError> invalid(const QString &detail)
 QString ChatSettings::normalize(const QString &jid)
 {
     QString bare = jid.trimmed();
-    const int slash = bare.indexOf(QLatin1Char('/'));
+    const auto slash = bare.indexOf(QLatin1Char('/'));
     if (slash >= 0)
         bare.truncate(slash);
-    const int at = bare.indexOf(QLatin1Char('@'));
+    const auto at = bare.indexOf(QLatin1Char('@'));
     const QString domain = bare.mid(at + 1);
     if (bare.isEmpty() || domain.isEmpty() || at == 0 || domain.contains(QLatin1Char('@'))
         || bare.contains(QLatin1Char(' ')))
