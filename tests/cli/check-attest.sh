@@ -122,8 +122,9 @@ contains "show names the error" "$work/err" "WrongSize"
 # --- usage -------------------------------------------------------------------------------
 expect "no arguments" 2 "$sotto" attest
 expect "verify without a VCEK" 2 "$sotto" attest verify --report "$report"
-expect "verify with both a bundle and a report" 2 "$sotto" attest verify --bundle x --report "$report"
-expect "nonce without a bundle" 2 "$sotto" attest verify --report "$report" --vcek "$vcek" --nonce 00
+expect "a report without its VCEK beside a bundle" 2 "$sotto" attest verify --bundle x --report "$report"
+error_is "a nonce without the bundle its binding covers" BundleRequired "$sotto" attest verify \
+    --report "$report" --vcek "$vcek" --nonce "$(printf '%064x' 1)"
 expect "unknown option" 2 "$sotto" attest verify --report "$report" --vcek "$vcek" --frobnicate 1
 error_is "missing report file" InputUnreadable "$sotto" attest verify --report "$work/none" --vcek "$vcek"
 
@@ -190,6 +191,13 @@ error_is "an ARK claimed by a real provider" BundleBadValue "$sotto" attest veri
 # The simulated report on its own never verifies against AMD's roots.
 python3 -c "import base64,json,sys; b=json.load(open(sys.argv[1])); open(sys.argv[2],'wb').write(base64.b64decode(b['report'])); open(sys.argv[3],'wb').write(base64.b64decode(b['vcek']))" \
     "$work/bundle.json" "$work/sim.bin" "$work/sim.der"
+expect "a bundle with its own report and VCEK given beside it" 0 "$sotto" attest verify \
+    --bundle "$work/bundle.json" --report "$work/sim.bin" --vcek "$work/sim.der" \
+    --policy "$work/sim.json" --nonce "$nonce" --json
+contains "and its binding checked" "$work/out" '"binding_checked":true'
+error_is "a bundle with another report given beside it" BundleMismatch "$sotto" attest verify \
+    --bundle "$work/bundle.json" --report "$report" --vcek "$work/sim.der" \
+    --policy "$work/sim.json" --nonce "$nonce"
 error_is "simulated report against AMD's roots" UnknownRoot "$sotto" attest verify --report "$work/sim.bin" --vcek "$work/sim.der"
 python3 -c "import base64,json,sys; b=json.load(open(sys.argv[1])); open(sys.argv[2],'wb').write(base64.b64decode(b['ask'])); open(sys.argv[3],'wb').write(base64.b64decode(b['ark']))" \
     "$work/bundle.json" "$work/sim-ask.der" "$work/sim-ark.der"

@@ -36,10 +36,11 @@ int usage()
     std::fprintf(stderr,
         "usage: sotto attest verify --report R.bin --vcek V.der [--ask A.der] [--policy P.json]\n"
         "                           [--json] [--time UNIX_SECONDS]\n"
-        "       sotto attest verify --bundle B.json [--nonce HEX] [--policy P.json] [--json]\n"
-        "                           [--time UNIX_SECONDS]\n"
+        "       sotto attest verify --bundle B.json --nonce HEX [--policy P.json] [--json]\n"
+        "                           [--time UNIX_SECONDS] [--report R.bin --vcek V.der ...]\n"
         "           verify an SEV-SNP report against AMD's pinned roots and the policy;\n"
-        "           with a bundle (GET /evidence) --nonce also checks the REPORT_DATA binding.\n"
+        "           a bundle (GET /evidence) is verified with its REPORT_DATA binding to the\n"
+        "           nonce the client sent; files given beside it must be the bundle's own.\n"
         "           Exit status 0 only when verified. Policy format: docs/ATTESTATION.md.\n"
         "       sotto attest show R.bin\n"
         "           print every field of a report, with the TCB decoded\n"
@@ -299,14 +300,10 @@ int verify(Args args)
     }
     const bool asJson = opts.has("--json");
     const bool withBundle = opts.has("--bundle");
-    if (withBundle == (opts.has("--report") || opts.has("--vcek"))
-        || (!withBundle && !opts.has("--report")) || (!withBundle && !opts.has("--vcek"))) {
-        std::fprintf(stderr, "sotto attest verify: give --bundle, or --report and --vcek\n");
-        return usage();
-    }
-    if (opts.has("--nonce") && !withBundle) {
-        std::fprintf(
-            stderr, "sotto attest verify: --nonce needs --bundle (key configs and not_after)\n");
+    // --report and --vcek go together; with --bundle they may be given too,
+    // and must then be the bundle's own.
+    if (opts.has("--report") != opts.has("--vcek") || (!withBundle && !opts.has("--report"))) {
+        std::fprintf(stderr, "sotto attest verify: give --report and --vcek, or --bundle\n");
         return usage();
     }
     int64_t now = static_cast<int64_t>(std::time(nullptr));
@@ -349,21 +346,7 @@ int verify(Args args)
     Bytes report, vcek;
     std::optional<Bytes> ask, ark;
     std::optional<formats::EvidenceBundle> bundle;
-    if (withBundle) {
-        const auto text = readWholeFile(*opts.value("--bundle"));
-        if (!text)
-            return failWith({ "InputUnreadable", "cannot read " + *opts.value("--bundle") });
-        auto parsed = formats::parseEvidenceBundle(*text);
-        if (!parsed)
-            return failWith(
-                { "Bundle" + std::string(formats::errorName(parsed.error())), parsed.detail() });
-        bundle = std::move(parsed).value();
-        o.provider = bundle->provider;
-        report = bundle->report;
-        vcek = bundle->vcek;
-        ask = bundle->ask;
-        ark = bundle->ark;
-    } else {
+    if (opts.has("--report")) {
         auto r = readBytes(*opts.value("--report"), problem);
         auto v = r ? readBytes(*opts.value("--vcek"), problem) : std::nullopt;
         if (!r || !v)
@@ -378,6 +361,45 @@ int verify(Args args)
                 *slot = std::move(*b);
             }
         }
+    }
+    if (withBundle) {
+        const auto text = readWholeFile(*opts.value("--bundle"));
+        if (!text)
+            return failWith({ "InputUnreadable", "cannot read " + *opts.value("--bundle") });
+        auto parsed = formats::parseEvidenceBundle(*text);
+        if (!parsed)
+            return failWith(
+                { "Bundle" + std::string(formats::errorName(parsed.error())), parsed.detail() });
+        bundle = std::move(parsed).value();
+        o.provider = bundle->provider;
+        // Files given beside the bundle are a claim about it: they must be
+        // the bundle's own, or nothing is verified.
+        const auto differs = [](const std::optional<Bytes> &given, const std::optional<Bytes> &in) {
+            return given && given != in;
+        };
+        const std::pair<const char *, bool> claims[] = {
+            { "--report", opts.has("--report") && report != bundle->report },
+            { "--vcek", opts.has("--vcek") && vcek != bundle->vcek },
+            { "--ask", differs(ask, bundle->ask) },
+            { "--ark", differs(ark, bundle->ark) },
+        };
+        for (const auto &[flag, mismatch] : claims) {
+            if (mismatch)
+                return failWith({ "BundleMismatch",
+                    std::string("the file given with ") + flag
+                        + " is not the one in the bundle" });
+        }
+        report = bundle->report;
+        vcek = bundle->vcek;
+        ask = bundle->ask;
+        ark = bundle->ark;
+    } else if (nonce) {
+        // REPORT_DATA binds the key configs, the nonce and not_after: without
+        // the bundle that carries the first and the last, the binding the
+        // caller asked for cannot be checked.
+        return failWith({ "BundleRequired",
+            "--nonce asks for the REPORT_DATA binding, which also covers the key configs and "
+            "not_after of the evidence bundle: pass it with --bundle B.json" });
     }
 
     // Facts from the report alone, so that a failure still says what it was.
