@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The canary test of "the gateway keeps nothing": a unique marker travels in
 // requests through nginx to the gateway (the canary build of sotto-gateway,
-// echo engine, dumps allowed); once the answers are back, the marker must be
-// in no log, no file the relay or the gateway wrote, and nowhere in a core
-// dump (gcore) of the running gateway. Controls prove the search works: the
+// built-in engines as users get them, dumps allowed); once the answers are
+// back, the marker must be in no log, no file the relay or the gateway wrote,
+// and nowhere in a core dump (gcore) of the running gateway. Controls prove the search works: the
 // same search finds the marker in a planted file and in a gcore of this test
 // process, which still holds it.
 #include "protocol/crypto/random.h"
@@ -61,7 +61,7 @@ TEST(GatewayCanary, MarkerLeavesNoTraceInLogsFilesOrGatewayMemory)
     GatewayProcess gateway;
     ASSERT_TRUE(gateway.start(SOTTO_GATEWAY_CANARY_BIN,
         { "--allow-core-dump", "--issuer-keys", (stack.path() / "issuer-keys.json").string(),
-            "--origin", std::string(kOrigin), "--engine", "echo", "--attestation", "simulated",
+            "--origin", std::string(kOrigin), "--engine", "builtin", "--attestation", "simulated",
             "--simulated-dir", (stack.path() / "simulated").string() },
         stack.path() / "gateway.log"));
     RelayProcess relay;
@@ -82,7 +82,8 @@ TEST(GatewayCanary, MarkerLeavesNoTraceInLogsFilesOrGatewayMemory)
         issuer.authorization()));
     ASSERT_TRUE(rewrite);
     ASSERT_EQ(rewrite->response.status, 200);
-    // The echo engine answered with the marker: the plaintext was in the gateway.
+    // The built-in engine (the one users get) kept the marker, a token it does
+    // not understand, in its answer: the plaintext was in the gateway.
     ASSERT_NE(rewrite->body().find(marker), std::string::npos);
     auto summary = send(innerRequest("/v1/summarize",
         R"({"messages":[{"from":"a","time":"t","text":")" + marker
