@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # `stack up --replicas 2`: two gateways behind the relay share a real Redis
-# for spent tokens; each has its own key, and each one's evidence verifies.
+# for spent tokens; each has its own key, and each one's evidence verifies;
+# requests with real tokens through the relay are spent in that Redis.
 # The stack lives in a private (0700) folder here.
 # Usage: check-replicas.sh STACK_SH BUILD_DIR
 set -uo pipefail
@@ -38,6 +39,37 @@ for url in $($py -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1])
 done
 [ "${#keys[@]}" -eq 2 ] && [ "${keys[0]}" != "${keys[1]}" ] && echo "ok: each replica has its own key" ||
     { echo "FAIL: replicas share a key or are missing"; failures=$((failures + 1)); }
+# Requests through the relay with tokens the real component issued over
+# Prosody: each token is spent in the shared Redis (one key per token). The
+# relay keeps a client on the replica whose keys it verified (hash of its
+# address): from this one address all six reach the same replica. That a
+# token spent at one replica is refused at the other is proven with the two
+# gateways alone (gateway_e2e.GatewayReplicas.SpentTokensAreSharedThroughRedis).
+chat="$work/chat.json"
+echo '{"messages":[{"from":"bob@sotto.test","time":"2026-11-25T10:00:00Z","text":"Decided: ship on Friday."}]}' >"$chat"
+gateway_posts() { # gateway_posts <index>: POST /gateway answered by that replica
+    $py - "$SOTTO_STACK/pids/gateway$1" <<'PY'
+import re, sys, urllib.request
+args = open("/proc/%d/cmdline" % int(open(sys.argv[1]).read()), "rb").read().split(b"\0")
+port = args[args.index(b"--metrics") + 1].decode()
+text = urllib.request.urlopen("http://%s/metrics" % port, timeout=10).read().decode()
+print(sum(int(float(m.group(1))) for m in re.finditer(
+    r'^sotto_gateway_requests_total\{endpoint="gateway",[^}]*\} (\S+)$', text, re.M)))
+PY
+}
+redis_port=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$SOTTO_STACK/redis.json")
+spent_before=$(redis-cli -h 127.0.0.1 -p "$redis_port" DBSIZE)
+for i in 1 2 3 4 5 6; do
+    expect "summarize $i through the relay" 0 "$sotto" summarize --stack "$SOTTO_STACK/stack.json" \
+        --profile "$work/profile" --chat "$chat" --json
+done
+spent_after=$(redis-cli -h 127.0.0.1 -p "$redis_port" DBSIZE)
+[ "$((spent_after - spent_before))" -eq 6 ] && echo "ok: six tokens spent in the shared Redis" ||
+    { echo "FAIL: Redis keys $spent_before -> $spent_after, wanted six more"; failures=$((failures + 1)); }
+p0=$(gateway_posts 0) p1=$(gateway_posts 1)
+[ "$((p0 + p1))" -eq 6 ] && { [ "$p0" -eq 0 ] || [ "$p1" -eq 0 ]; } &&
+    echo "ok: one client, one replica ($p0 + $p1)" ||
+    { echo "FAIL: replicas answered $p0 + $p1 of 6 requests from one client"; failures=$((failures + 1)); }
 redis_pid=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["pids"]["redis"])' "$SOTTO_STACK/stack.json")
 kill -0 "$redis_pid" 2>/dev/null && echo "ok: redis pid $redis_pid is in stack.json" ||
     { echo "FAIL: no running redis pid in stack.json"; failures=$((failures + 1)); }
