@@ -215,7 +215,15 @@ private:
         if (pos == 0)
             return true;
         char c = m_text[pos - 1];
-        if (c == '\n' || c == '\r' || c == '!' || c == '?')
+        if (c == '\n' || c == '\r') {
+            // A German letter goes on in lower case after the comma of its
+            // salutation ("Sehr geehrte Frau Keller,\nvielen Dank ...").
+            size_t q = pos - 1;
+            while (q > 0 && (m_text[q - 1] == ' ' || m_text[q - 1] == '\t' || m_text[q - 1] == '\r'))
+                --q;
+            return !(m_lang == Lang::De && q > 0 && m_text[q - 1] == ',');
+        }
+        if (c == '!' || c == '?')
             return true;
         if (c != '.')
             return false;
@@ -489,7 +497,11 @@ private:
                 bool hasNext = i + n < m_tokens.size();
                 size_t nextBegin = hasNext ? m_tokens[i + n].span.begin : m_text.size();
                 // A contraction needs a word after it: "I know what it is." stays.
-                if (r.to.find('\'') != std::string::npos
+                // Only the replacement's last word counts: "s'il vous plaît"
+                // may end a sentence.
+                const std::string_view lastWord = std::string_view(r.to).substr(
+                    r.to.find_last_of(' ') == std::string::npos ? 0 : r.to.find_last_of(' ') + 1);
+                if (lastWord.find('\'') != std::string_view::npos
                     && (!hasNext || !spacesOnly(last.span.end, nextBegin)))
                     continue;
                 if (r.to.empty()) {
@@ -541,6 +553,11 @@ private:
                 return false;
             return dropBefore(b, *next, start, reason, i + n);
         }
+        // German main clauses put the verb second: "Eigentlich ist der Bericht
+        // fertig" without its first word would read as a question. A filler
+        // opening a German sentence stays unless a comma sets it apart.
+        if (start && m_lang == Lang::De)
+            return false;
         if (next && next->span.begin == f && f > e)
             return dropBefore(b, *next, start, reason, i + n);
         if (start)

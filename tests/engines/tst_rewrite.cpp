@@ -221,6 +221,66 @@ TEST(Formal, SpanishAndRussianTables)
     EXPECT_EQ(ru["text"], "Здравствуйте! Спасибо за отчёт, пожалуйста пришли таблицу.");
 }
 
+// Every style, not only proofreading, leaves what it cannot understand as it
+// is: links, code, numbers, addresses, handles, names (issue 8) — even when
+// they hold words the style would otherwise change.
+TEST(Rewrite, NoStyleTouchesLinksCodeNumbersOrNames)
+{
+    const std::string text
+        = "hey, basically I can't come, gonna check https://example.org/asap/i_cant_go?thx=1 "
+          "and `can't_stop(asap)` in main.cpp, then mail bbob@exmaple.org and ask @jdoe about "
+          "3.14159 and Gwendolynn asap. thx";
+    const char *keep[] = { "https://example.org/asap/i_cant_go?thx=1", "`can't_stop(asap)`",
+        "main.cpp", "bbob@exmaple.org", "@jdoe", "3.14159", "Gwendolynn" };
+    for (const char *style : { "proofread", "concise", "formal", "friendly" }) {
+        json out = rewriteOk(text, style, "en");
+        const std::string got = out["text"];
+        for (const char *k : keep)
+            EXPECT_NE(got.find(k), std::string::npos) << style << ": " << k << " in " << got;
+        expectChangesReconstruct(text, out);
+        if (std::string(style) == "formal") { // the prose around them did change
+            EXPECT_NE(got.find("cannot"), std::string::npos) << got;
+        }
+    }
+}
+
+TEST(Formal, GermanAndFrenchTables)
+{
+    json de = rewriteOk("Hallo Jan, kannste mir die Folien asap schicken? Danke! LG", "formal", "de");
+    EXPECT_EQ(de["text"], "Guten Tag Jan, können Sie mir die Folien so bald wie möglich schicken? "
+                          "Vielen Dank! Mit freundlichen Grüßen");
+    json fr = rewriteOk(
+        "Salut Marie, merci pour le boulot, envoie le dossier asap stp. Bisous", "formal", "fr");
+    EXPECT_EQ(fr["text"], "Bonjour Marie, je vous remercie pour le travail, envoie le dossier dès "
+                          "que possible s'il vous plaît. Cordialement");
+}
+
+TEST(Concise, GermanAndFrenchTables)
+{
+    json de = rewriteOk("Der Bericht ist eigentlich wirklich fertig, aufgrund der Tatsache, dass "
+                        "Anna ihn halt gestern gelesen hat. Eigentlich ist alles gut.",
+        "concise", "de");
+    // The verb stays second: "Eigentlich ist alles gut" keeps its first word.
+    EXPECT_EQ(de["text"], "Der Bericht ist fertig, weil Anna ihn gestern gelesen hat. Eigentlich ist "
+                          "alles gut.");
+    json fr = rewriteOk("En fait, le rapport est vraiment en retard en raison du fait que le "
+                        "serveur était en panne.",
+        "concise", "fr");
+    EXPECT_EQ(fr["text"], "Le rapport est en retard parce que le serveur était en panne.");
+}
+
+TEST(Friendly, GermanAndFrenchTables)
+{
+    json de = rewriteOk(
+        "Sehr geehrte Frau Keller,\nvielen Dank für Ihre Nachricht.\nMit freundlichen Grüßen",
+        "friendly", "de");
+    // A German letter goes on in lower case after the comma of its salutation.
+    EXPECT_EQ(de["text"], "Liebe Frau Keller,\ndanke für Ihre Nachricht.\nViele Grüße");
+    json fr = rewriteOk(
+        "Madame, Monsieur,\nje vous remercie pour votre message.\nCordialement", "friendly", "fr");
+    EXPECT_EQ(fr["text"], "Bonjour,\nMerci pour votre message.\nÀ bientôt");
+}
+
 TEST(Rewrite, UnchangedTextHasNoChanges)
 {
     json out = rewriteOk("The meeting is at noon.", "proofread", "en");
