@@ -2,11 +2,16 @@
 // The parts of the real providers that do not need SEV-SNP hardware, so that
 // they can be tested against recorded bytes (no SNP machine is available to
 // this project's CI): the configfs-tsm exchange on one report entry, the
+// sev-guest ioctl exchange with the ioctl itself passed in, the
 // parsing of the firmware's MSG_REPORT_RSP that /dev/sev-guest returns, and
 // the checks that turn a report and its certificate table into Evidence.
 #pragma once
 
 #include "tee-backend/attestation/provider.h"
+
+#include <linux/sev-guest.h>
+
+#include <functional>
 
 namespace sotto::attestation {
 
@@ -26,6 +31,17 @@ struct RawEvidence {
 // entry at the same time (DeviceFailed), so the outblob may not be ours.
 AttestResult<RawEvidence> configfsTsmExchange(
     const std::filesystem::path &entry, ByteView reportData);
+
+// One SNP_GET_EXT_REPORT exchange (Linux include/uapi/linux/sev-guest.h) as
+// the sev-guest provider runs it, with `request` standing for the ioctl on
+// /dev/sev-guest (it returns 0, or the errno of a failed ioctl): REPORT_DATA
+// in the request, VMPL 0, msg_version 1, a page-aligned certificate buffer of
+// 4 pages; when the host answers SNP_GUEST_VMM_ERR_INVALID_LEN with the size
+// it needs in certs_len (at most 64 pages), one retry with that size. Then
+// the report from MSG_REPORT_RSP (parseReportResponse) and the certificate
+// table as the host wrote it.
+AttestResult<RawEvidence> sevGuestExchange(
+    const std::function<int(snp_guest_request_ioctl &)> &request, ByteView reportData);
 
 // MSG_REPORT_RSP (SEV-SNP ABI spec 56860, table "MSG_REPORT_RSP Message
 // Structure"): STATUS (u32) at 0, REPORT_SIZE (u32) at 4, reserved to 0x20,

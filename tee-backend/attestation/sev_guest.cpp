@@ -75,39 +75,13 @@ public:
         // The driver serialises guest requests itself; this lock keeps our
         // retry-with-a-bigger-buffer sequence in one piece.
         std::lock_guard lock(m_mutex);
-        size_t certBytes = kInitialCertPages * kPage;
-        for (int attempt = 0; attempt < 2; ++attempt) {
-            PageBuffer certs(certBytes);
-            if (!certs.data)
-                return fail(AttestError::DeviceFailed, "out of memory for the certificate buffer");
-            snp_ext_report_req req {};
-            std::memcpy(req.data.user_data, reportData.data(), reportData.size());
-            req.data.vmpl = 0;
-            req.certs_address = reinterpret_cast<uintptr_t>(certs.data);
-            req.certs_len = static_cast<uint32_t>(certs.size);
-            snp_report_resp resp {};
-            snp_guest_request_ioctl io {};
-            io.msg_version = kMsgVersion;
-            io.req_data = reinterpret_cast<uintptr_t>(&req);
-            io.resp_data = reinterpret_cast<uintptr_t>(&resp);
-            if (::ioctl(m_fd, SNP_GET_EXT_REPORT, &io) != 0) {
-                const int e = errno;
-                if (io.vmm_error == SNP_GUEST_VMM_ERR_INVALID_LEN && attempt == 0
-                    && req.certs_len > certBytes && req.certs_len <= kMaxCertBytes) {
-                    certBytes = (req.certs_len + kPage - 1) / kPage * kPage;
-                    continue;
-                }
-                return fail(AttestError::DeviceFailed,
-                    "SNP_GET_EXT_REPORT failed: " + std::string(std::strerror(e)) + " (errno "
-                        + std::to_string(e) + "), firmware error " + std::to_string(io.fw_error)
-                        + ", VMM error " + std::to_string(io.vmm_error));
-            }
-            SOTTO_TRY(Bytes report, parseReportResponse(ByteView(resp.data, sizeof resp.data)));
-            RawEvidence raw { std::move(report), Bytes(certs.data, certs.data + certs.size) };
-            return makeEvidence(name(), raw, reportData, m_options);
-        }
-        return fail(
-            AttestError::DeviceFailed, "the host kept asking for a larger certificate buffer");
+        SOTTO_TRY(RawEvidence raw,
+            sevGuestExchange(
+                [this](snp_guest_request_ioctl &io) {
+                    return ::ioctl(m_fd, SNP_GET_EXT_REPORT, &io) == 0 ? 0 : errno;
+                },
+                reportData));
+        return makeEvidence(name(), raw, reportData, m_options);
     }
 
 private:
@@ -117,6 +91,44 @@ private:
 };
 
 } // namespace
+
+AttestResult<RawEvidence> sevGuestExchange(
+    const std::function<int(snp_guest_request_ioctl &)> &request, ByteView reportData)
+{
+    if (reportData.size() != 64)
+        return fail(AttestError::BadReportData,
+            "REPORT_DATA is " + std::to_string(reportData.size()) + " bytes, expected 64");
+    size_t certBytes = kInitialCertPages * kPage;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        PageBuffer certs(certBytes);
+        if (!certs.data)
+            return fail(AttestError::DeviceFailed, "out of memory for the certificate buffer");
+        snp_ext_report_req req {};
+        std::memcpy(req.data.user_data, reportData.data(), reportData.size());
+        req.data.vmpl = 0;
+        req.certs_address = reinterpret_cast<uintptr_t>(certs.data);
+        req.certs_len = static_cast<uint32_t>(certs.size);
+        snp_report_resp resp {};
+        snp_guest_request_ioctl io {};
+        io.msg_version = kMsgVersion;
+        io.req_data = reinterpret_cast<uintptr_t>(&req);
+        io.resp_data = reinterpret_cast<uintptr_t>(&resp);
+        if (const int e = request(io); e != 0) {
+            if (io.vmm_error == SNP_GUEST_VMM_ERR_INVALID_LEN && attempt == 0
+                && req.certs_len > certBytes && req.certs_len <= kMaxCertBytes) {
+                certBytes = (req.certs_len + kPage - 1) / kPage * kPage;
+                continue;
+            }
+            return fail(AttestError::DeviceFailed,
+                "SNP_GET_EXT_REPORT failed: " + std::string(std::strerror(e)) + " (errno "
+                    + std::to_string(e) + "), firmware error " + std::to_string(io.fw_error)
+                    + ", VMM error " + std::to_string(io.vmm_error));
+        }
+        SOTTO_TRY(Bytes report, parseReportResponse(ByteView(resp.data, sizeof resp.data)));
+        return RawEvidence { std::move(report), Bytes(certs.data, certs.data + certs.size) };
+    }
+    return fail(AttestError::DeviceFailed, "the host kept asking for a larger certificate buffer");
+}
 
 AttestResult<Bytes> parseReportResponse(ByteView response)
 {

@@ -3,7 +3,9 @@
 // available here): the GHCB certificate table, the firmware's MSG_REPORT_RSP,
 // and the configfs-tsm exchange on a directory tree laid out like
 // /sys/kernel/config/tsm/report/<entry>, holding the real virtee Milan report
-// and its VCEK with AMD's Milan ASK and ARK (tests/data/snp). The evidence that
+// and its VCEK with AMD's Milan ASK and ARK (tests/data/snp); and the
+// SNP_GET_EXT_REPORT exchange of /dev/sev-guest with a host that answers from
+// those bytes (and asks for a larger certificate buffer). The evidence that
 // comes out must verify against the pinned AMD chain.
 #include "tee-backend/attestation/cert_table.h"
 #include "tee-backend/attestation/devices.h"
@@ -161,6 +163,112 @@ TEST(ReportResponse, ParsesTheFirmwaresMessage)
     EXPECT_RESULT_ERROR(
         parseReportResponse(ByteView(full).first(0x20 + 0x49F)), AttestError::BadResponse);
     EXPECT_RESULT_ERROR(parseReportResponse(ByteView(full).first(0x1F)), AttestError::BadResponse);
+}
+
+// A host behind /dev/sev-guest, from recorded bytes: the real Milan report in
+// MSG_REPORT_RSP and its certificate table. `needed` > 0: a call with a smaller buffer
+// answers SNP_GUEST_VMM_ERR_INVALID_LEN with that size (EIO, as the driver).
+struct RecordedHost {
+    explicit RecordedHost(const Milan &milan, uint32_t needed = 0)
+        : m(milan)
+        , neededBytes(needed)
+    { }
+    const Milan &m;
+    uint32_t neededBytes;
+    int calls = 0;
+    std::vector<uint32_t> certsLens;
+    Bytes seenUserData;
+    int operator()(snp_guest_request_ioctl &io)
+    {
+        ++calls;
+        auto &req = *reinterpret_cast<snp_ext_report_req *>(static_cast<uintptr_t>(io.req_data));
+        EXPECT_EQ(io.msg_version, 1);
+        EXPECT_EQ(req.data.vmpl, 0u);
+        EXPECT_EQ(req.certs_address % 4096, 0u) << "the driver wants page-aligned certificates";
+        EXPECT_EQ(req.certs_len % 4096, 0u);
+        certsLens.push_back(req.certs_len);
+        seenUserData.assign(req.data.user_data, req.data.user_data + 64);
+        if (neededBytes > req.certs_len) {
+            req.certs_len = neededBytes;
+            io.vmm_error = SNP_GUEST_VMM_ERR_INVALID_LEN;
+            return EIO;
+        }
+        const Bytes table = encodeCertificateTable(m.table());
+        std::copy(table.begin(), table.end(), reinterpret_cast<uint8_t *>(req.certs_address));
+        const Bytes resp = reportResponse(m.report, 0, 0x4A0);
+        auto &out = *reinterpret_cast<snp_report_resp *>(static_cast<uintptr_t>(io.resp_data));
+        std::copy(resp.begin(), resp.end(), out.data);
+        return 0;
+    }
+};
+
+TEST(SevGuest, RecordedExchangeGivesEvidenceThatVerifiesWithAmdRoots)
+{
+    const Milan m;
+    RecordedHost host { m };
+    const auto raw = sevGuestExchange(std::ref(host), m.reportData());
+    ASSERT_RESULT_OK(raw);
+    EXPECT_EQ(host.calls, 1);
+    EXPECT_EQ(host.seenUserData, m.reportData());
+    EXPECT_EQ(host.certsLens, std::vector<uint32_t> { 4 * 4096 });
+    EXPECT_EQ(raw->report, m.report);
+    const auto e = makeEvidence("sev-guest", *raw, m.reportData(), ProviderOptions {});
+    ASSERT_RESULT_OK(e);
+    EXPECT_EQ(e->vcek, m.vcek);
+    EXPECT_EQ(e->ask, m.ask);
+    EXPECT_FALSE(e->ark.has_value());
+    const auto verified = snp::verifyReport(e->report, e->vcek, kNow);
+    ASSERT_RESULT_OK(verified);
+    EXPECT_EQ(verified->generation, snp::Generation::Milan);
+}
+
+TEST(SevGuest, RetriesOnceWithTheSizeTheHostAsksFor)
+{
+    const Milan m;
+    RecordedHost host { m, 5 * 4096 + 1 };
+    const auto raw = sevGuestExchange(std::ref(host), m.reportData());
+    ASSERT_RESULT_OK(raw);
+    EXPECT_EQ(host.calls, 2);
+    EXPECT_EQ(host.certsLens, (std::vector<uint32_t> { 4 * 4096, 6 * 4096 })); // whole pages
+    EXPECT_EQ(raw->certificateTable.size(), 6u * 4096);
+}
+
+TEST(SevGuest, RefusalsAreDeviceErrorsWithTheirCodes)
+{
+    const Milan m;
+    // More than 64 pages: not followed.
+    RecordedHost greedy { m, 65 * 4096 };
+    EXPECT_RESULT_ERROR(sevGuestExchange(std::ref(greedy), m.reportData()), AttestError::DeviceFailed);
+    EXPECT_EQ(greedy.calls, 1);
+    // A host that asks again after the retry.
+    int calls = 0;
+    const auto insatiable = [&](snp_guest_request_ioctl &io) {
+        auto &req = *reinterpret_cast<snp_ext_report_req *>(static_cast<uintptr_t>(io.req_data));
+        req.certs_len += 4096;
+        io.vmm_error = SNP_GUEST_VMM_ERR_INVALID_LEN;
+        ++calls;
+        return EIO;
+    };
+    EXPECT_RESULT_ERROR(sevGuestExchange(insatiable, m.reportData()), AttestError::DeviceFailed);
+    EXPECT_EQ(calls, 2);
+    // The firmware refuses: its error code is in the detail.
+    const auto firmware = [](snp_guest_request_ioctl &io) {
+        io.fw_error = 0x16;
+        return EIO;
+    };
+    const auto r = sevGuestExchange(firmware, m.reportData());
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error(), AttestError::DeviceFailed);
+    EXPECT_NE(r.detail().find("firmware error 22"), std::string::npos) << r.detail();
+    // A STATUS the firmware set in MSG_REPORT_RSP.
+    const auto status = [&](snp_guest_request_ioctl &io) {
+        const Bytes resp = reportResponse(m.report, 0x27, 0x4A0);
+        auto &out = *reinterpret_cast<snp_report_resp *>(static_cast<uintptr_t>(io.resp_data));
+        std::copy(resp.begin(), resp.end(), out.data);
+        return 0;
+    };
+    EXPECT_RESULT_ERROR(sevGuestExchange(status, m.reportData()), AttestError::DeviceFailed);
+    EXPECT_RESULT_ERROR(sevGuestExchange(status, Bytes(63, 0)), AttestError::BadReportData);
 }
 
 // A configfs-tsm report entry as the kernel presents it after a write.
