@@ -62,3 +62,18 @@ wait_for_http() {
     done
     return 1
 }
+
+# gateway_requests PIDFILE [ENDPOINT]: how many requests the gateway of that
+# pid file answered at ENDPOINT (default "gateway", the POSTs), read from its
+# /metrics listener (the --metrics address on its command line).
+gateway_requests() {
+    /usr/bin/python3 - "$1" "${2:-gateway}" <<'PY'
+import re, sys, urllib.request
+pid = int(open(sys.argv[1]).read())
+args = open("/proc/%d/cmdline" % pid, "rb").read().split(b"\0")
+port = args[args.index(b"--metrics") + 1].decode()
+text = urllib.request.urlopen("http://%s/metrics" % port, timeout=10).read().decode()
+print(sum(int(float(m.group(1))) for m in re.finditer(
+    r'^sotto_gateway_requests_total\{endpoint="%s",[^}]*\} (\S+)$' % sys.argv[2], text, re.M)))
+PY
+}

@@ -22,6 +22,7 @@ client_test=$3
 sotto="$build/tools/sotto"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cli/lib.sh"
+. "$here/../../deploy/stack/lib.sh"
 chmod 711 "$work"
 export SOTTO_BUILD="$build" SOTTO_STACK="$work/stack"
 trap '"$stack_sh" down >/dev/null 2>&1; rm -rf "$work"' EXIT
@@ -33,18 +34,8 @@ if ! "$stack_sh" up >"$work/up.log" 2>&1; then
 fi
 
 # Requests the gateway answered at an endpoint (default: the POSTs to
-# /gateway), from its metrics port (on its command line).
-gateway_posts() {
-    $py - "$SOTTO_STACK/pids/gateway0" "${1:-gateway}" <<'PY'
-import json, re, sys, urllib.request
-pid = int(open(sys.argv[1]).read())
-args = open("/proc/%d/cmdline" % pid, "rb").read().split(b"\0")
-port = args[args.index(b"--metrics") + 1].decode()
-text = urllib.request.urlopen("http://%s/metrics" % port, timeout=10).read().decode()
-print(sum(int(float(m.group(1))) for m in re.finditer(
-    r'^sotto_gateway_requests_total\{endpoint="%s",[^}]*\} (\S+)$' % sys.argv[2], text, re.M)))
-PY
-}
+# /gateway), from its /metrics (deploy/stack/lib.sh).
+gateway_posts() { gateway_requests "$SOTTO_STACK/pids/gateway0" "$@"; }
 
 chat="$work/chat.json"
 cat >"$chat" <<'JSON'
@@ -217,7 +208,6 @@ refused "log rollback against the trusted checkpoint" log-rollback \
 
 # 3. A hostile relay. The relay is not trusted (DESIGN.md): nginx, the real
 #    one, is reconfigured and reloaded to serve what such a relay could.
-. "$here/../../deploy/stack/lib.sh"
 nginx_pid=$(cat "$SOTTO_STACK/pids/nginx")
 # The stack's runtime folder (deploy/stack/stack.sh: runtime.path, when not the state folder).
 nginx_dir=$(cat "$SOTTO_STACK/runtime.path" 2>/dev/null || echo "$SOTTO_STACK")/nginx

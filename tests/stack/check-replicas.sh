@@ -10,6 +10,7 @@ stack_sh=$1
 build=$2
 sotto="$build/tools/sotto"
 . "$(dirname "$0")/../cli/lib.sh"
+. "$(dirname "$0")/../../deploy/stack/lib.sh"
 # A private folder, like a clone under /root: Prosody and nginx's workers
 # cannot reach it, so the stack must put what they read somewhere they can.
 chmod 700 "$work"
@@ -47,16 +48,7 @@ done
 # gateways alone (gateway_e2e.GatewayReplicas.SpentTokensAreSharedThroughRedis).
 chat="$work/chat.json"
 echo '{"messages":[{"from":"bob@sotto.test","time":"2026-11-25T10:00:00Z","text":"Decided: ship on Friday."}]}' >"$chat"
-gateway_posts() { # gateway_posts <index>: POST /gateway answered by that replica
-    $py - "$SOTTO_STACK/pids/gateway$1" <<'PY'
-import re, sys, urllib.request
-args = open("/proc/%d/cmdline" % int(open(sys.argv[1]).read()), "rb").read().split(b"\0")
-port = args[args.index(b"--metrics") + 1].decode()
-text = urllib.request.urlopen("http://%s/metrics" % port, timeout=10).read().decode()
-print(sum(int(float(m.group(1))) for m in re.finditer(
-    r'^sotto_gateway_requests_total\{endpoint="gateway",[^}]*\} (\S+)$', text, re.M)))
-PY
-}
+gateway_posts() { gateway_requests "$SOTTO_STACK/pids/gateway$1"; } # <replica index>
 redis_port=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["port"])' "$SOTTO_STACK/redis.json")
 spent_before=$(redis-cli -h 127.0.0.1 -p "$redis_port" DBSIZE)
 for i in 1 2 3 4 5 6; do
