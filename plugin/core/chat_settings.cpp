@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "plugin/core/chat_settings.h"
 
+#include "plugin/core/private_file.h"
+
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSaveFile>
 
 namespace sotto::client {
 
 namespace {
 
-constexpr auto kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 constexpr qint64 kMaxFileBytes = 1024 * 1024;
 
 Failure<ClientError> invalid(const QString &detail)
@@ -22,6 +21,11 @@ Failure<ClientError> invalid(const QString &detail)
 }
 
 } // namespace
+
+ChatSettings ChatSettings::inProfile(const QString &profileDir)
+{
+    return ChatSettings(QDir(profileDir).filePath(QStringLiteral("chats.json")));
+}
 
 QString ChatSettings::normalize(const QString &jid)
 {
@@ -92,17 +96,10 @@ ClientStatus ChatSettings::setTurnedOff(const QString &chatJid, bool off) const
 
 ClientStatus ChatSettings::write(const QStringList &chats) const
 {
-    const QFileInfo info(m_path);
-    if (!QDir().mkpath(info.absolutePath()))
-        return invalid(QStringLiteral("cannot create ") + info.absolutePath());
     const QJsonObject root { { QStringLiteral("version"), 0 },
         { QStringLiteral("turned_off"), QJsonArray::fromStringList(chats) } };
-    QSaveFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(kOwnerOnly))
-        return invalid(m_path + QStringLiteral(": ") + file.errorString());
-    file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
-    if (!file.commit())
-        return invalid(m_path + QStringLiteral(": ") + file.errorString());
+    if (const auto why = savePrivateFile(m_path, QJsonDocument(root).toJson(QJsonDocument::Indented)))
+        return invalid(*why);
     return Done {};
 }
 

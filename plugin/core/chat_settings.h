@@ -22,6 +22,8 @@ public:
     explicit ChatSettings(QString filePath)
         : m_path(std::move(filePath))
     { }
+    // The settings of a profile folder: its chats.json.
+    static ChatSettings inProfile(const QString &profileDir);
 
     // The chat's bare JID as it is stored: no resource, domain and local part
     // lowercased. An empty string for what is not a JID.

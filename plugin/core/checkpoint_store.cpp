@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "plugin/core/checkpoint_store.h"
 
+#include "plugin/core/private_file.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
-#include <QSaveFile>
 
 namespace sotto::client {
 
@@ -38,18 +39,10 @@ ClientResult<std::optional<tlog::Checkpoint>> CheckpointStore::load(const QStrin
 
 ClientStatus CheckpointStore::save(const tlog::Checkpoint &checkpoint) const
 {
-    if (!QDir().mkpath(m_dir))
-        return fail(ClientError::TrustStoreFailed, "cannot create " + m_dir.toStdString());
-    QSaveFile file(pathFor(QString::fromStdString(checkpoint.origin)));
-    if (!file.open(QIODevice::WriteOnly))
-        return fail(ClientError::TrustStoreFailed,
-            (file.fileName() + QStringLiteral(": ") + file.errorString()).toStdString());
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     const std::string body = tlog::formatCheckpoint(checkpoint);
-    file.write(body.data(), static_cast<qint64>(body.size()));
-    if (!file.commit())
-        return fail(ClientError::TrustStoreFailed,
-            (file.fileName() + QStringLiteral(": ") + file.errorString()).toStdString());
+    if (const auto why = savePrivateFile(pathFor(QString::fromStdString(checkpoint.origin)),
+            QByteArray::fromStdString(body)))
+        return fail(ClientError::TrustStoreFailed, why->toStdString());
     return Done {};
 }
 

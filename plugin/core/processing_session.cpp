@@ -47,7 +47,7 @@ ProcessingSession::ProcessingSession(XmppChannel *channel, SessionOptions option
           m_http, QDir(m_options.profileDir).filePath(QStringLiteral("trust")), this))
     , m_requester(new PrivateRequest(m_http, this))
     , m_history(QDir(m_options.profileDir).filePath(QStringLiteral("history.jsonl")))
-    , m_chats(QDir(m_options.profileDir).filePath(QStringLiteral("chats.json")))
+    , m_chats(ChatSettings::inProfile(m_options.profileDir))
 { }
 
 ClientStatus ProcessingSession::init()
@@ -165,16 +165,16 @@ void ProcessingSession::run(const QString &feature, const QString &path, const Q
 
     // The user's own choice for this chat, then the chat's markers, are
     // checked before anything leaves the client.
-    if (job->chat && !job->chat->chatJid.isEmpty()) {
-        const auto off = m_chats.isTurnedOff(job->chat->chatJid);
-        if (!off.ok()) {
-            const ClientFailure f = toFailure(off.failure());
-            QTimer::singleShot(0, this, [this, job, f] { finish(job, f); });
-            return;
-        }
-        job->chat->userOptedOut = job->chat->userOptedOut || *off;
-    }
     if (job->chat) {
+        if (!job->chat->chatJid.isEmpty()) {
+            const auto off = m_chats.isTurnedOff(job->chat->chatJid);
+            if (!off.ok()) {
+                const ClientFailure f = toFailure(off.failure());
+                QTimer::singleShot(0, this, [this, job, f] { finish(job, f); });
+                return;
+            }
+            job->chat->userOptedOut = job->chat->userOptedOut || *off;
+        }
         const ChatDecision decision = decideChatProcessing(*job->chat);
         if (!decision.allowed) {
             QStringList why;

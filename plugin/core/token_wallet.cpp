@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "plugin/core/token_wallet.h"
 
+#include "plugin/core/private_file.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -8,7 +10,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QSaveFile>
 #include <QTemporaryFile>
 #include <QTimer>
 
@@ -35,7 +36,6 @@ Bytes fromQt(const QByteArray &a)
     return Bytes(a.begin(), a.end());
 }
 
-constexpr auto kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
 
 } // namespace
 
@@ -102,23 +102,16 @@ ClientStatus TokenWallet::save(bool durable) const
             { QStringLiteral("tokens"), tokens } });
     }
     const QJsonObject root { { QStringLiteral("version"), 0 }, { QStringLiteral("keys"), keys } };
-    const QFileInfo info(m_path);
-    if (!QDir().mkpath(info.absolutePath()))
-        return storage(QStringLiteral("cannot create ") + info.absolutePath());
     const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Compact);
     if (durable) {
-        // QSaveFile writes a temporary file, fsyncs it and renames it over the
-        // old one, so a crash leaves the old wallet or the new one, never half
-        // of one. The temporary file is restricted before any token is in it.
-        QSaveFile file(m_path);
-        if (!file.open(QIODevice::WriteOnly))
-            return storage(m_path + QStringLiteral(": ") + file.errorString());
-        if (!file.setPermissions(kOwnerOnly))
-            return storage(m_path + QStringLiteral(": cannot restrict permissions"));
-        file.write(bytes);
-        if (!file.commit())
-            return storage(m_path + QStringLiteral(": ") + file.errorString());
+        // A crash leaves the old wallet or the new one, never half of one; the
+        // temporary file is restricted before any token is in it.
+        if (const auto why = savePrivateFile(m_path, bytes))
+            return storage(*why);
     } else {
+        const QFileInfo info(m_path);
+        if (!QDir().mkpath(info.absolutePath()))
+            return storage(QStringLiteral("cannot create ") + info.absolutePath());
         // The same atomic replacement without the fsync. QTemporaryFile
         // creates the file 0600.
         QTemporaryFile file(m_path + QStringLiteral(".XXXXXX"));

@@ -548,19 +548,19 @@ int runChat(Args args)
     } else {
         return usage("chat");
     }
-    const client::ChatSettings chats(QDir(profile).filePath(QStringLiteral("chats.json")));
+    const auto chats = client::ChatSettings::inProfile(profile);
     if (set) {
-        const QString jid = q(pos[1]);
-        if (client::ChatSettings::normalize(jid).isEmpty()) {
-            errLine(QStringLiteral("sotto chat: \"%1\" is not a chat's address (a JID)").arg(jid));
+        const QString jid = client::ChatSettings::normalize(q(pos[1]));
+        if (jid.isEmpty()) {
+            errLine(QStringLiteral("sotto chat: \"%1\" is not a chat's address (a JID)")
+                        .arg(q(pos[1])));
             return kExitUsage;
         }
         if (auto s = chats.setTurnedOff(jid, pos[0] == "off"); !s.ok()) {
             errLine(QStringLiteral("sotto chat: ") + client::toFailure(s.failure()).describe());
             return kExitFailure;
         }
-        std::printf("%s: private processing %s\n",
-            client::ChatSettings::normalize(jid).toLocal8Bit().constData(),
+        std::printf("%s: private processing %s\n", jid.toLocal8Bit().constData(),
             pos[0] == "off" ? "turned off" : "allowed");
         return kExitOk;
     }
